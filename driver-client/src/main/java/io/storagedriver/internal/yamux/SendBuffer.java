@@ -1,0 +1,186 @@
+package io.storagedriver.internal.yamux;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Bounded ring of encoded frames on their way to the channel. Producers (application threads and
+ * the session's reader thread) encode whole frames into it under {@link #lock}, so frames never
+ * interleave. One writer thread drains it with {@link #drainTo}, handling partial writes.
+ *
+ * <p>Only the writer thread writes to the channel. Application threads therefore block only on
+ * conditions, which an interrupt ends with an {@link InterruptedIOException}. If they wrote to an
+ * interruptible NIO channel themselves, an interrupt would close the channel and the session.
+ *
+ * <p>Data frames leave {@link #CONTROL_RESERVE} bytes free, so control frames (window updates,
+ * acknowledgements, ping replies, GoAway) fit even while data fills the ring. So the reader thread
+ * waits for room only after the peer has left 64 KiB of control frames unread.
+ */
+final class SendBuffer {
+    static final int CONTROL_RESERVE = 64 * 1024;
+
+    /** Maximum bytes per channel write, so producers get room back in steps. */
+    private static final int MAX_WRITE = 256 * 1024;
+
+    /** Guards the ring indices, the shutdown state and everything encoded into the ring. */
+    final ReentrantLock lock = new ReentrantLock();
+
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private final int capacity;
+    /** Producers write with absolute puts under {@link #lock}. */
+    private final ByteBuffer ring;
+    /** View of {@link #ring} that only the writer thread moves. */
+    private final ByteBuffer writeView;
+
+    /** Index of the first byte not yet written to the channel. */
+    private int head;
+    private int size;
+    private YamuxException shutdownCause;
+
+    SendBuffer(int capacity) {
+        if (capacity < 2 * CONTROL_RESERVE) {
+            throw new IllegalArgumentException("capacity is too small: " + capacity);
+        }
+        this.capacity = capacity;
+        this.ring = ByteBuffer.allocateDirect(capacity);
+        this.writeView = ring.duplicate();
+    }
+
+    /** Returns a capacity that fits two maximum data frames besides the control reserve. */
+    static int capacityFor(int maxDataFrame) {
+        return Math.max(1024 * 1024, 2 * (FrameHeader.SIZE + maxDataFrame) + CONTROL_RESERVE);
+    }
+
+    /** Bytes that a producer may still add; requires {@link #lock}. */
+    int free() {
+        return capacity - size;
+    }
+
+    /**
+     * Waits until a data frame of {@code frameBytes} fits beside the control reserve. Requires
+     * {@link #lock}.
+     *
+     * @throws InterruptedIOException if the thread is interrupted while waiting, with its
+     *     interrupt status set again
+     * @throws YamuxException if the buffer was shut down
+     */
+    void awaitRoomForData(int frameBytes) throws IOException {
+        if (frameBytes > capacity - CONTROL_RESERVE) {
+            throw new IllegalArgumentException("frame of " + frameBytes + " bytes never fits");
+        }
+        while (shutdownCause == null && capacity - size - CONTROL_RESERVE < frameBytes) {
+            try {
+                notFull.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting to send");
+            }
+        }
+        checkNotShutdown();
+    }
+
+    /**
+     * Waits, ignoring interrupts, until a control frame fits, which is at once unless the control
+     * reserve is used up. Requires {@link #lock}.
+     *
+     * @throws YamuxException if the buffer was shut down
+     */
+    void awaitRoomForControl() throws YamuxException {
+        while (shutdownCause == null && capacity - size < FrameHeader.SIZE) {
+            notFull.awaitUninterruptibly();
+        }
+        checkNotShutdown();
+    }
+
+    private void checkNotShutdown() throws YamuxException {
+        if (shutdownCause != null) {
+            throw shutdownCause.rethrowable();
+        }
+    }
+
+    /** Appends bytes; requires {@link #lock} and room. */
+    void put(byte[] src, int offset, int length) {
+        if (length > capacity - size) {
+            throw new IllegalStateException(
+                    "no room for " + length + " bytes, " + (capacity - size) + " free");
+        }
+        int tail = head + size;
+        if (tail >= capacity) {
+            tail -= capacity;
+        }
+        int first = Math.min(length, capacity - tail);
+        ring.put(tail, src, offset, first);
+        ring.put(0, src, offset + first, length - first);
+        size += length;
+        notEmpty.signal();
+    }
+
+    /**
+     * Rejects new frames with {@code cause}; the writer thread returns from {@link #drainTo} once
+     * the frames already queued are written.
+     */
+    void shutdown(YamuxException cause) {
+        lock.lock();
+        try {
+            if (shutdownCause == null) {
+                shutdownCause = cause;
+            }
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Writes queued bytes to the channel until {@link #shutdown} is called and the ring is empty.
+     * Called by the writer thread only.
+     */
+    void drainTo(WritableByteChannel channel) throws IOException {
+        while (true) {
+            int start;
+            int length;
+            lock.lock();
+            try {
+                while (size == 0 && shutdownCause == null) {
+                    notEmpty.awaitUninterruptibly();
+                }
+                if (size == 0) {
+                    return;
+                }
+                start = head;
+                length = Math.min(Math.min(size, capacity - head), MAX_WRITE);
+            } finally {
+                lock.unlock();
+            }
+
+            // The region [start, start + length) stays untouched by producers until head moves.
+            writeView.clear();
+            writeView.position(start).limit(start + length);
+            while (writeView.hasRemaining()) {
+                channel.write(writeView);
+            }
+
+            lock.lock();
+            try {
+                head += length;
+                if (head == capacity) {
+                    head = 0;
+                }
+                size -= length;
+                // Waking producers only once half the ring is free lets each of them queue
+                // several frames per wakeup. The ring passes this mark whenever it drains.
+                if (capacity - size >= capacity / 2) {
+                    notFull.signalAll();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

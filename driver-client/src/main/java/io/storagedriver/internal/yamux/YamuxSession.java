@@ -1,0 +1,796 @@
+package io.storagedriver.internal.yamux;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A yamux session: many {@link YamuxStream}s multiplexed over one blocking byte channel, following
+ * HashiCorp's yamux specification (github.com/hashicorp/yamux, spec.md). The client side opens
+ * odd stream ids and the server side even ones.
+ *
+ * <h2>Threads</h2>
+ * The reader thread {@code yamux-reader-<name>} decodes incoming frames and dispatches them to
+ * streams. It blocks only in channel reads, so incoming data keeps flowing however slowly the
+ * application reads: each stream buffers up to its receive window. (It also waits for room in the
+ * send buffer if the peer leaves 64 KiB of control frames unread.) The writer thread
+ * {@code yamux-writer-<name>} is the only thread that writes to the channel. Everyone else encodes
+ * frames into the {@link SendBuffer}, so an interrupt never closes the channel. Both threads are
+ * daemons and end when the session ends.
+ *
+ * <h2>Locks</h2>
+ * <ul>
+ *   <li>{@link #lock}, the session lock, guards the stream table, the accept queue, the stream id
+ *       bookkeeping, the GoAway flags and the end state. No thread blocks while holding it, except
+ *       {@link #acceptStream()} waiting on its condition, which releases it.
+ *   <li>Each stream's own lock guards that stream's receive buffer, windows and state flags.
+ *   <li>{@code sendBuffer.lock} guards the outgoing ring, {@link #frameWriter} and each stream's
+ *       {@code finQueued} and {@code rstQueued}. Producers wait on its conditions for room.
+ *   <li>{@link #openLock} serializes {@link #openStream()} so that SYN frames leave in stream id
+ *       order.
+ * </ul>
+ * Lock order: {@code openLock} first. Under it, {@code openStream} takes the session lock and then,
+ * after releasing it, the send buffer lock. Apart from that, no thread holds two of these locks at
+ * once: the session lock, a stream lock and the send buffer lock are always taken one at a time.
+ */
+public final class YamuxSession implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(YamuxSession.class);
+
+    /** Maximum peer-opened streams waiting for {@link #acceptStream()}; more are reset. */
+    static final int ACCEPT_BACKLOG = 256;
+
+    /**
+     * Maximum peer stream ids that are skipped and may still be opened later. Go's yamux
+     * (session.go, OpenStream) takes an id by compare-and-swap and sends its SYN afterwards, so
+     * SYNs of streams opened at once by several goroutines can arrive out of id order.
+     */
+    static final int MAX_SKIPPED_PEER_IDS = 1024;
+
+    /** Maximum time that ending a session waits for queued frames to be written. */
+    static final long FLUSH_TIMEOUT_MILLIS = 1000;
+
+    /** Maximum time that ending a session waits for a thread after closing the channel. */
+    private static final long JOIN_TIMEOUT_MILLIS = 10_000;
+
+    private static final int NO_GO_AWAY = -1;
+
+    private final ByteChannel channel;
+    private final YamuxConfig config;
+    private final boolean client;
+    private final FrameReader frameReader;
+    private final SendBuffer sendBuffer;
+    private final FrameWriter frameWriter;
+    private final Thread readerThread;
+    private final Thread writerThread;
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final AtomicBoolean terminating = new AtomicBoolean();
+    private final CountDownLatch terminationStarted = new CountDownLatch(1);
+    private final ReentrantLock openLock = new ReentrantLock();
+    /** Streams that received data since the reader thread last woke their readers. */
+    private final ArrayList<YamuxStream> streamsToSignal = new ArrayList<>();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a stream is queued for accepting, on GoAway and when the session ends. */
+    private final Condition acceptable = lock.newCondition();
+    private final Map<Integer, YamuxStream> streams = new HashMap<>();
+    private final ArrayDeque<YamuxStream> acceptQueue = new ArrayDeque<>();
+    /** Peer stream ids below {@link #highestPeerId} that were not opened yet. */
+    private final Set<Integer> skippedPeerIds = new HashSet<>();
+    /** Unsigned id of the next stream this side opens. */
+    private long nextLocalId;
+    /** Highest unsigned id the peer opened, or the id below its first one. */
+    private long highestPeerId;
+    private boolean localGoAway;
+    private boolean remoteGoAway;
+    /** Set once when the session ends; streams and callers then get this failure. */
+    private YamuxException endCause;
+    private boolean endedWithError;
+
+    private YamuxSession(ByteChannel channel, YamuxConfig config, boolean client) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(config, "config");
+        if (channel instanceof SelectableChannel selectable && !selectable.isBlocking()) {
+            throw new IllegalArgumentException("channel must be in blocking mode");
+        }
+        this.channel = channel;
+        this.config = config;
+        this.client = client;
+        this.nextLocalId = client ? 1 : 2;
+        this.highestPeerId = client ? 0 : -1;
+        this.frameReader = new FrameReader(channel, FrameReader.DEFAULT_BUFFER_SIZE,
+                config.name(), this::signalQueuedStreams);
+        this.sendBuffer = new SendBuffer(SendBuffer.capacityFor(config.maxDataFrame()));
+        this.frameWriter = new FrameWriter(sendBuffer, config.maxDataFrame(), config.name());
+        this.readerThread = new Thread(this::readLoop, "yamux-reader-" + config.name());
+        this.readerThread.setDaemon(true);
+        this.writerThread = new Thread(this::writeLoop, "yamux-writer-" + config.name());
+        this.writerThread.setDaemon(true);
+    }
+
+    /**
+     * Starts the client side of a session, which opens odd stream ids. The host that launches a
+     * driver is the client. The session owns {@code channel}, which must be blocking.
+     */
+    public static YamuxSession client(ByteChannel channel, YamuxConfig config) {
+        return start(new YamuxSession(channel, config, true));
+    }
+
+    /** Starts the server side of a session, which opens even stream ids; see {@link #client}. */
+    public static YamuxSession server(ByteChannel channel, YamuxConfig config) {
+        return start(new YamuxSession(channel, config, false));
+    }
+
+    private static YamuxSession start(YamuxSession session) {
+        session.writerThread.start();
+        session.readerThread.start();
+        log.debug("yamux session {} started as {}", session.config.name(),
+                session.client ? "client" : "server");
+        return session;
+    }
+
+    /**
+     * Opens a stream by sending a window update with SYN, which also grants the peer the receive
+     * window beyond the initial 256 KiB. Does not wait for the peer's ACK, so data can follow at
+     * once.
+     *
+     * @throws YamuxException if either side sent GoAway or the session ended
+     */
+    public YamuxStream openStream() throws IOException {
+        openLock.lock();
+        try {
+            YamuxStream stream;
+            lock.lock();
+            try {
+                checkCanOpen();
+                stream = new YamuxStream(this, (int) nextLocalId, config);
+                nextLocalId += 2;
+                streams.put(stream.id(), stream);
+            } finally {
+                lock.unlock();
+            }
+            try {
+                sendControl(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_SYN, stream.id(),
+                        windowExtension());
+            } catch (YamuxException e) {
+                removeStream(stream);
+                throw e;
+            }
+            return stream;
+        } finally {
+            openLock.unlock();
+        }
+    }
+
+    private void checkCanOpen() throws IOException {
+        if (endCause != null) {
+            throw endCause.rethrowable();
+        }
+        if (remoteGoAway) {
+            throw new YamuxException(YamuxException.Kind.SESSION_CLOSED,
+                    "peer sent GoAway: no new streams can be opened");
+        }
+        if (localGoAway) {
+            throw new YamuxException(YamuxException.Kind.SESSION_CLOSED,
+                    "this side sent GoAway: no new streams can be opened");
+        }
+        if (nextLocalId > 0xFFFF_FFFFL) {
+            throw new IOException("all stream ids of session " + config.name()
+                    + " are used; open a new session");
+        }
+    }
+
+    /**
+     * Blocks until the peer opens a stream and returns it. Returns null once no more streams will
+     * come because either side sent GoAway or the session ended normally.
+     *
+     * @throws YamuxException if the session ended with an error
+     * @throws InterruptedIOException if the thread is interrupted while waiting
+     */
+    public YamuxStream acceptStream() throws IOException {
+        lock.lock();
+        try {
+            while (true) {
+                if (endCause != null) {
+                    if (endedWithError) {
+                        throw endCause.rethrowable();
+                    }
+                    return null;
+                }
+                YamuxStream stream = acceptQueue.poll();
+                if (stream != null) {
+                    return stream;
+                }
+                if (remoteGoAway || localGoAway) {
+                    return null;
+                }
+                try {
+                    acceptable.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while accepting a stream");
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends GoAway with the normal code. Afterwards this side opens no streams and resets streams
+     * that the peer opens; existing streams continue. Later calls do nothing.
+     *
+     * @throws YamuxException if the session ended
+     */
+    public void goAway() throws IOException {
+        lock.lock();
+        try {
+            if (endCause != null) {
+                throw endCause.rethrowable();
+            }
+            if (localGoAway) {
+                return;
+            }
+            localGoAway = true;
+            acceptable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        sendControl(FrameHeader.TYPE_GO_AWAY, 0, 0, FrameHeader.GO_AWAY_NORMAL);
+    }
+
+    /**
+     * Ends the session: fails open streams with SESSION_CLOSED, sends GoAway unless already sent,
+     * and waits up to one second for queued frames to be written. For a socket channel it then
+     * shuts down the output and waits up to one more second for the peer to close its end, so
+     * that the peer reads end of stream rather than a connection reset. Finally it closes the
+     * channel and waits for the reader and writer threads to end. Later calls do nothing.
+     */
+    @Override
+    public void close() {
+        int goAwayCode;
+        lock.lock();
+        try {
+            goAwayCode = localGoAway ? NO_GO_AWAY : FrameHeader.GO_AWAY_NORMAL;
+            localGoAway = true;
+        } finally {
+            lock.unlock();
+        }
+        terminate(new YamuxException(YamuxException.Kind.SESSION_CLOSED, "session closed"),
+                false, goAwayCode);
+        joinQuietly(readerThread, JOIN_TIMEOUT_MILLIS);
+        joinQuietly(writerThread, JOIN_TIMEOUT_MILLIS);
+    }
+
+    /** Returns whether the session has ended or is ending. */
+    public boolean isClosed() {
+        return terminating.get();
+    }
+
+    /**
+     * Returns a future that completes when the session has ended: normally after {@link #close()}
+     * or the peer's clean end of stream, exceptionally with the {@link YamuxException} that ended
+     * the session otherwise.
+     */
+    public CompletableFuture<Void> closeFuture() {
+        return closeFuture.copy();
+    }
+
+    @Override
+    public String toString() {
+        return "YamuxSession[" + config.name() + ", " + (client ? "client" : "server") + "]";
+    }
+
+    // Called by streams.
+
+    YamuxConfig config() {
+        return config;
+    }
+
+    /** Queues one data frame, waiting for room in the send buffer. */
+    void writeData(YamuxStream stream, byte[] src, int offset, int length) throws IOException {
+        sendBuffer.lock.lock();
+        try {
+            sendBuffer.awaitRoomForData(FrameHeader.SIZE + length);
+            if (stream.rstQueued) {
+                throw new YamuxException(YamuxException.Kind.STREAM_RESET,
+                        "stream " + Integer.toUnsignedString(stream.id()) + " was reset");
+            }
+            if (stream.finQueued) {
+                throw new IOException("stream " + Integer.toUnsignedString(stream.id())
+                        + " is closed for writing");
+            }
+            frameWriter.data(stream.id(), 0, src, offset, length);
+        } finally {
+            sendBuffer.lock.unlock();
+        }
+    }
+
+    void sendWindowUpdate(YamuxStream stream, int delta) throws YamuxException {
+        sendControl(FrameHeader.TYPE_WINDOW_UPDATE, 0, stream.id(), delta);
+    }
+
+    /** Queues FIN unless FIN or RST was queued before. */
+    void sendFin(YamuxStream stream) throws YamuxException {
+        sendBuffer.lock.lock();
+        try {
+            sendBuffer.awaitRoomForControl();
+            if (!stream.finQueued && !stream.rstQueued) {
+                stream.finQueued = true;
+                frameWriter.windowUpdate(stream.id(), FrameHeader.FLAG_FIN, 0);
+            }
+        } finally {
+            sendBuffer.lock.unlock();
+        }
+    }
+
+    /** Queues RST unless queued before; does nothing once the session has ended. */
+    void sendReset(YamuxStream stream) {
+        sendBuffer.lock.lock();
+        try {
+            sendBuffer.awaitRoomForControl();
+            if (!stream.rstQueued) {
+                stream.rstQueued = true;
+                frameWriter.windowUpdate(stream.id(), FrameHeader.FLAG_RST, 0);
+            }
+        } catch (YamuxException e) {
+            // The session ended, so the peer drops the stream anyway.
+        } finally {
+            sendBuffer.lock.unlock();
+        }
+    }
+
+    /**
+     * Wakes the stream's readers before the reader thread's next channel read, rather than once
+     * per frame. A reader waiting for data then wakes once per channel read and finds all frames
+     * of that read, which saves context switches. Called by the reader thread only.
+     */
+    void signalReadableLater(YamuxStream stream) {
+        if (!stream.readableSignalQueued) {
+            stream.readableSignalQueued = true;
+            streamsToSignal.add(stream);
+        }
+    }
+
+    /** Runs on the reader thread before each channel read and before it may wait for room. */
+    private void signalQueuedStreams() {
+        for (YamuxStream stream : streamsToSignal) {
+            stream.readableSignalQueued = false;
+            stream.signalReadable();
+        }
+        streamsToSignal.clear();
+    }
+
+    /** Drops the stream from the table; later frames for its id are ignored. */
+    void removeStream(YamuxStream stream) {
+        lock.lock();
+        try {
+            streams.remove(stream.id(), stream);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Number of streams in the table; for tests. */
+    int streamCount() {
+        lock.lock();
+        try {
+            return streams.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int windowExtension() {
+        return config.maxReceiveWindow() - config.initialWindow();
+    }
+
+    private void sendControl(int type, int flags, int streamId, int value)
+            throws YamuxException {
+        if (Thread.currentThread() == readerThread) {
+            // Waiting for room below must not delay the readers of data already received.
+            signalQueuedStreams();
+        }
+        sendBuffer.lock.lock();
+        try {
+            sendBuffer.awaitRoomForControl();
+            switch (type) {
+                case FrameHeader.TYPE_WINDOW_UPDATE ->
+                        frameWriter.windowUpdate(streamId, flags, value);
+                case FrameHeader.TYPE_PING -> frameWriter.ping(flags, value);
+                case FrameHeader.TYPE_GO_AWAY -> frameWriter.goAway(value);
+                default -> throw new IllegalArgumentException("not a control frame type: " + type);
+            }
+        } finally {
+            sendBuffer.lock.unlock();
+        }
+    }
+
+    // Session end.
+
+    /**
+     * Ends the session once; later calls return at once. Fails open streams with {@code cause},
+     * queues GoAway unless {@code goAwayCode} is {@link #NO_GO_AWAY}, lets the writer flush for
+     * up to {@link #FLUSH_TIMEOUT_MILLIS}, closes the channel, waits for the other session threads
+     * and completes {@link #closeFuture}.
+     */
+    private void terminate(YamuxException cause, boolean error, int goAwayCode) {
+        if (!terminating.compareAndSet(false, true)) {
+            return;
+        }
+        terminationStarted.countDown();
+        if (error) {
+            log.warn("yamux session {} failed: {}", config.name(), cause.getMessage());
+        } else {
+            log.debug("yamux session {} ended: {}", config.name(), cause.getMessage());
+        }
+
+        Set<YamuxStream> open = new LinkedHashSet<>();
+        lock.lock();
+        try {
+            endCause = cause;
+            endedWithError = error;
+            open.addAll(streams.values());
+            open.addAll(acceptQueue);
+            streams.clear();
+            acceptQueue.clear();
+            acceptable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (YamuxStream stream : open) {
+            stream.sessionEnded(cause);
+        }
+
+        if (goAwayCode != NO_GO_AWAY) {
+            try {
+                sendControl(FrameHeader.TYPE_GO_AWAY, 0, 0, goAwayCode);
+            } catch (YamuxException e) {
+                // The writer thread failed first; the channel is unusable.
+            }
+        }
+        sendBuffer.shutdown(cause);
+        Thread current = Thread.currentThread();
+        if (current != writerThread) {
+            joinQuietly(writerThread, FLUSH_TIMEOUT_MILLIS);
+        }
+        if (current != readerThread) {
+            lingerUntilPeerCloses();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("closing the channel of yamux session {} failed", config.name(), e);
+        }
+        if (current != writerThread) {
+            joinQuietly(writerThread, JOIN_TIMEOUT_MILLIS);
+        }
+        if (current != readerThread) {
+            joinQuietly(readerThread, JOIN_TIMEOUT_MILLIS);
+        }
+
+        if (error) {
+            closeFuture.completeExceptionally(cause);
+        } else {
+            closeFuture.complete(null);
+        }
+    }
+
+    /**
+     * Shuts down the output of a socket channel and gives the reader thread up to
+     * {@link #FLUSH_TIMEOUT_MILLIS} to discard incoming bytes until the peer closes its end.
+     * Closing a Unix socket with unread bytes makes the peer's reads fail with ECONNRESET, and the
+     * peer's later writes with EPIPE, where it should see end of stream.
+     */
+    private void lingerUntilPeerCloses() {
+        if (!(channel instanceof SocketChannel socketChannel) || !readerThread.isAlive()) {
+            return;
+        }
+        try {
+            socketChannel.shutdownOutput();
+        } catch (IOException e) {
+            log.debug("shutting down the output of yamux session {} failed", config.name(), e);
+            return;
+        }
+        joinQuietly(readerThread, FLUSH_TIMEOUT_MILLIS);
+    }
+
+    private void joinQuietly(Thread thread, long timeoutMillis) {
+        if (thread == Thread.currentThread()) {
+            return;
+        }
+        try {
+            thread.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (thread.isAlive() && timeoutMillis >= JOIN_TIMEOUT_MILLIS) {
+            log.warn("thread {} of yamux session {} did not end within {} ms",
+                    thread.getName(), config.name(), timeoutMillis);
+        }
+    }
+
+    private void writeLoop() {
+        try {
+            sendBuffer.drainTo(channel);
+        } catch (IOException e) {
+            // A peer that closes the connection makes writes fail with a broken pipe, often before
+            // the reader reaches the end of stream. Give the reader the chance to end the session
+            // normally before reporting the write failure.
+            try {
+                terminationStarted.await(FLUSH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            terminateAfterIoFailure("write to", e);
+        } catch (RuntimeException | Error e) {
+            log.error("writer thread of yamux session {} failed", config.name(), e);
+            terminate(new YamuxException(YamuxException.Kind.SESSION_CLOSED,
+                    "session closed: internal error in the writer thread: " + e, e),
+                    true, NO_GO_AWAY);
+        }
+    }
+
+    /**
+     * Ends the session after a channel read or write failed. The end is normal if the peer sent
+     * GoAway before: a peer that closes its socket with our last frames unread makes our reads
+     * fail with a connection reset and our writes with a broken pipe.
+     */
+    private void terminateAfterIoFailure(String operation, IOException e) {
+        boolean peerWentAway;
+        lock.lock();
+        try {
+            peerWentAway = remoteGoAway;
+        } finally {
+            lock.unlock();
+        }
+        if (peerWentAway) {
+            terminate(new YamuxException(YamuxException.Kind.SESSION_CLOSED,
+                    "session closed: peer closed the connection"), false, NO_GO_AWAY);
+        } else {
+            terminate(new YamuxException(YamuxException.Kind.SESSION_CLOSED,
+                    "session closed: failed to " + operation + " the connection: " + e, e),
+                    true, NO_GO_AWAY);
+        }
+    }
+
+    // Reader thread.
+
+    private void readLoop() {
+        FrameReader.Handler handler = new ReaderHandler();
+        try {
+            readFrames(handler);
+        } finally {
+            signalQueuedStreams();
+        }
+        if (channel.isOpen()) {
+            // Another thread is ending the session; see lingerUntilPeerCloses().
+            try {
+                frameReader.discardToEndOfStream();
+            } catch (IOException e) {
+                // The channel was closed after the linger time, or the peer reset it.
+            }
+        }
+    }
+
+    private void readFrames(FrameReader.Handler handler) {
+        try {
+            while (!terminating.get()) {
+                if (!frameReader.nextFrame(handler)) {
+                    terminate(new YamuxException(YamuxException.Kind.SESSION_CLOSED,
+                            "session closed: peer closed the connection"), false, NO_GO_AWAY);
+                    return;
+                }
+            }
+        } catch (YamuxException e) {
+            boolean protocolError = e.kind() == YamuxException.Kind.PROTOCOL_ERROR;
+            terminate(e, true,
+                    protocolError ? FrameHeader.GO_AWAY_PROTOCOL_ERROR : NO_GO_AWAY);
+        } catch (IOException e) {
+            terminateAfterIoFailure("read from", e);
+        } catch (RuntimeException | Error e) {
+            log.error("reader thread of yamux session {} failed", config.name(), e);
+            terminate(new YamuxException(YamuxException.Kind.SESSION_CLOSED,
+                    "session closed: internal error in the reader thread: " + e, e),
+                    true, FrameHeader.GO_AWAY_INTERNAL_ERROR);
+        }
+    }
+
+    private static YamuxException protocolError(String message) {
+        return new YamuxException(YamuxException.Kind.PROTOCOL_ERROR, message);
+    }
+
+    private boolean isLocalId(int id) {
+        return ((id & 1) == 1) == client;
+    }
+
+    /** Returns whether a stream with this id was opened at some point. Requires {@link #lock}. */
+    private boolean wasOpened(int id) {
+        long unsignedId = Integer.toUnsignedLong(id);
+        if (isLocalId(id)) {
+            return unsignedId < nextLocalId;
+        }
+        return unsignedId <= highestPeerId && !skippedPeerIds.contains(id);
+    }
+
+    /**
+     * Returns the stream a data or window update frame addresses, or null if the frame is for a
+     * stream that was closed or rejected and must be ignored. Go's yamux sends such frames for
+     * streams it has just closed.
+     *
+     * @throws YamuxException of kind PROTOCOL_ERROR for stream 0, an id that was never opened, or
+     *     a SYN that reuses an id or has the wrong parity
+     */
+    private YamuxStream streamFor(FrameHeader header) throws IOException {
+        int id = header.streamId();
+        if (id == 0) {
+            throw protocolError(FrameHeader.typeName(header.type())
+                    + " frame on stream 0, which is reserved for the session");
+        }
+        if (header.hasFlag(FrameHeader.FLAG_SYN)) {
+            return acceptIncoming(id);
+        }
+        lock.lock();
+        try {
+            YamuxStream stream = streams.get(id);
+            if (stream != null || wasOpened(id)) {
+                return stream;
+            }
+        } finally {
+            lock.unlock();
+        }
+        throw protocolError(FrameHeader.typeName(header.type()) + " frame for stream "
+                + Integer.toUnsignedString(id) + ", which was never opened");
+    }
+
+    /**
+     * Registers a peer-opened stream and queues the ACK, or queues RST if this side sent GoAway,
+     * the session is ending or the accept backlog is full. Returns null in the RST case.
+     */
+    private YamuxStream acceptIncoming(int id) throws IOException {
+        long unsignedId = Integer.toUnsignedLong(id);
+        YamuxStream stream = null;
+        lock.lock();
+        try {
+            if (isLocalId(id)) {
+                throw protocolError("SYN on stream " + unsignedId + ", but the peer opens only "
+                        + (client ? "even" : "odd") + " stream ids");
+            }
+            if (unsignedId <= highestPeerId) {
+                if (!skippedPeerIds.remove(id)) {
+                    throw protocolError("SYN reuses stream id " + unsignedId);
+                }
+            } else {
+                long skipped = (unsignedId - highestPeerId) / 2 - 1;
+                if (skipped + skippedPeerIds.size() > MAX_SKIPPED_PEER_IDS) {
+                    throw protocolError("SYN on stream " + unsignedId + " skips " + skipped
+                            + " unopened stream ids");
+                }
+                for (long skippedId = highestPeerId + 2; skippedId < unsignedId; skippedId += 2) {
+                    skippedPeerIds.add((int) skippedId);
+                }
+                highestPeerId = unsignedId;
+            }
+            if (endCause == null && !localGoAway && acceptQueue.size() < ACCEPT_BACKLOG) {
+                stream = new YamuxStream(this, id, config);
+                streams.put(id, stream);
+            }
+        } finally {
+            lock.unlock();
+        }
+
+        if (stream == null) {
+            log.debug("yamux session {} rejected stream {} with RST", config.name(), unsignedId);
+            sendControl(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_RST, id, 0);
+            return null;
+        }
+        sendControl(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_ACK, id, windowExtension());
+        lock.lock();
+        try {
+            if (endCause == null) {
+                acceptQueue.add(stream);
+                acceptable.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return stream;
+    }
+
+    private static void applyFinAndReset(YamuxStream stream, FrameHeader header) {
+        if (header.hasFlag(FrameHeader.FLAG_FIN)) {
+            stream.receiveFin();
+        }
+        if (header.hasFlag(FrameHeader.FLAG_RST)) {
+            stream.receiveReset();
+        }
+    }
+
+    /** Dispatches frames decoded by the reader thread. */
+    private final class ReaderHandler implements FrameReader.Handler {
+        @Override
+        public void data(FrameHeader header) throws IOException {
+            YamuxStream stream = streamFor(header);
+            long length = header.unsignedLength();
+            if (stream == null) {
+                // No window this side ever granted could hold a bigger frame.
+                if (length > config.maxReceiveWindow()) {
+                    throw protocolError("data frame of " + length + " bytes exceeds receive window "
+                            + config.maxReceiveWindow() + " on closed stream "
+                            + Integer.toUnsignedString(header.streamId()));
+                }
+                return;
+            }
+            if (length > 0) {
+                stream.receiveData(frameReader, length);
+            }
+            applyFinAndReset(stream, header);
+        }
+
+        @Override
+        public void windowUpdate(FrameHeader header) throws IOException {
+            YamuxStream stream = streamFor(header);
+            if (stream == null) {
+                return;
+            }
+            long delta = header.unsignedLength();
+            if (delta > 0) {
+                stream.receiveWindowUpdate(delta);
+            }
+            applyFinAndReset(stream, header);
+        }
+
+        @Override
+        public void ping(FrameHeader header) throws IOException {
+            // This side sends no pings, so a reply (ACK) needs no handling.
+            if (header.hasFlag(FrameHeader.FLAG_SYN)) {
+                sendControl(FrameHeader.TYPE_PING, FrameHeader.FLAG_ACK, 0, header.length());
+            }
+        }
+
+        @Override
+        public void goAway(FrameHeader header) {
+            int code = header.length();
+            if (code == FrameHeader.GO_AWAY_NORMAL) {
+                log.debug("yamux session {} received GoAway", config.name());
+                lock.lock();
+                try {
+                    remoteGoAway = true;
+                    acceptable.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+                return;
+            }
+            String reason = switch (code) {
+                case FrameHeader.GO_AWAY_PROTOCOL_ERROR -> "protocol error";
+                case FrameHeader.GO_AWAY_INTERNAL_ERROR -> "internal error";
+                default -> "unknown code";
+            };
+            YamuxException.Kind kind = code == FrameHeader.GO_AWAY_PROTOCOL_ERROR
+                    ? YamuxException.Kind.PROTOCOL_ERROR
+                    : YamuxException.Kind.SESSION_CLOSED;
+            terminate(new YamuxException(kind, "peer ended the session with GoAway code "
+                    + Integer.toUnsignedString(code) + " (" + reason + ")"), true, NO_GO_AWAY);
+        }
+    }
+}
