@@ -1,0 +1,488 @@
+package io.storagedriver.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.storagedriver.DriverInternalException;
+import io.storagedriver.DriverProtocolException;
+import io.storagedriver.FileInfo;
+import io.storagedriver.FileWriter;
+import io.storagedriver.InvalidOffsetException;
+import io.storagedriver.StorageDriver;
+import io.storagedriver.StoragePaths;
+import io.storagedriver.UnsupportedMethodException;
+import io.storagedriver.WalkVisitor;
+import io.storagedriver.internal.wire.ChunkedInputStream;
+import io.storagedriver.internal.wire.ChunkedOutputStream;
+import io.storagedriver.internal.wire.Messages;
+import io.storagedriver.internal.wire.Operation;
+import io.storagedriver.internal.wire.WireErrors;
+import io.storagedriver.internal.yamux.YamuxSession;
+import io.storagedriver.internal.yamux.YamuxStream;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The operations of {@link StorageDriver} as calls over the session, one stream per call. With
+ * {@code validate} the paths and offsets are checked before anything is sent; without it
+ * requests go out exactly as given.
+ */
+final class RemoteCalls implements StorageDriver {
+    private final YamuxSession session;
+    private final Handshake.Result handshake;
+    private final Failures failures;
+    private final CallWatchdog watchdog;
+    private final boolean validate;
+
+    RemoteCalls(YamuxSession session, Handshake.Result handshake, Failures failures,
+            CallWatchdog watchdog, boolean validate) {
+        this.session = session;
+        this.handshake = handshake;
+        this.failures = failures;
+        this.watchdog = watchdog;
+        this.validate = validate;
+    }
+
+    @Override
+    public String name() {
+        return handshake.name();
+    }
+
+    @Override
+    public String apiVersion() {
+        return handshake.apiVersion();
+    }
+
+    @Override
+    public byte[] getContent(String path) {
+        checkPath(path, false);
+        try (Call call = open(Operation.GET_CONTENT, path)) {
+            return call.run(() -> {
+                JsonNode response = call.request(request(Operation.GET_CONTENT, path));
+                long size = response.path("size").asLong(-1);
+                if (size < 0 || size > Integer.MAX_VALUE - 8) {
+                    throw new DriverInternalException(name(), "GetContent " + path
+                            + ": the driver announced " + size + " bytes, which a byte array "
+                            + "cannot hold; read large files with reader()");
+                }
+                ByteArrayOutputStream content = new ByteArrayOutputStream((int) size);
+                call.readContent(size, content);
+                return content.toByteArray();
+            });
+        }
+    }
+
+    @Override
+    public void putContent(String path, byte[] content) {
+        Objects.requireNonNull(content, "content");
+        checkPath(path, false);
+        try (Call call = open(Operation.PUT_CONTENT, path)) {
+            call.run(() -> {
+                call.send(request(Operation.PUT_CONTENT, path));
+                ChunkedOutputStream chunks = new ChunkedOutputStream(call.out);
+                chunks.write(content);
+                chunks.finish();
+                call.response();
+                call.finish();
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public InputStream reader(String path, long offset) {
+        checkPath(path, false);
+        checkOffset(path, offset);
+        Call call = open(Operation.READER, path);
+        try {
+            JsonNode response = call.run(() -> {
+                ObjectNode request = request(Operation.READER, path);
+                request.put("offset", offset);
+                return call.request(request);
+            });
+            long size = response.path("size").asLong(-1);
+            if (size < 0) {
+                throw new DriverProtocolException(name(), "Reader " + path
+                        + ": the driver's answer lacks the field size: " + response);
+            }
+            return new RemoteReader(call, size);
+        } catch (RuntimeException | Error e) {
+            call.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public long writeStream(String path, long offset, InputStream content) {
+        Objects.requireNonNull(content, "content");
+        checkPath(path, false);
+        checkOffset(path, offset);
+        try (Call call = open(Operation.WRITE_STREAM, path)) {
+            call.run(() -> {
+                ObjectNode request = request(Operation.WRITE_STREAM, path);
+                request.put("offset", offset);
+                call.send(request);
+                return null;
+            });
+            call.sendContentFrom(content);
+            JsonNode response = call.run(call::response);
+            call.finish();
+            return response.path("written").asLong(0);
+        }
+    }
+
+    @Override
+    public long currentSize(String path) {
+        return StorageDriver.super.currentSize(path);
+    }
+
+    @Override
+    public List<String> list(String path) {
+        checkPath(path, true);
+        try (Call call = open(Operation.LIST, path)) {
+            return call.run(() -> {
+                call.request(request(Operation.LIST, path));
+                List<String> children = new ArrayList<>();
+                call.readLines(children::add);
+                return children;
+            });
+        }
+    }
+
+    @Override
+    public void move(String source, String destination) {
+        checkPath(source, false);
+        checkPath(destination, false);
+        try (Call call = open(Operation.MOVE, source + " -> " + destination)) {
+            call.run(() -> {
+                ObjectNode request = Messages.object();
+                request.put("op", Operation.MOVE.wireName());
+                putString(request, "source", source);
+                putString(request, "destination", destination);
+                return call.requestFinal(request);
+            });
+        }
+    }
+
+    @Override
+    public void delete(String path) {
+        checkPath(path, false);
+        try (Call call = open(Operation.DELETE, path)) {
+            call.run(() -> call.requestFinal(request(Operation.DELETE, path)));
+        }
+    }
+
+    @Override
+    public FileInfo stat(String path) {
+        checkPath(path, true);
+        try (Call call = open(Operation.STAT, path)) {
+            JsonNode response = call.run(() -> call.requestFinal(request(Operation.STAT, path)));
+            return fileInfo(response, path);
+        }
+    }
+
+    @Override
+    public FileWriter writer(String path, boolean append) {
+        checkPath(path, false);
+        Call call = open(Operation.WRITER, path);
+        try {
+            JsonNode response = call.run(() -> {
+                ObjectNode request = request(Operation.WRITER, path);
+                request.put("append", append);
+                return call.request(request);
+            });
+            return new RemoteWriter(call, response.path("size").asLong(0));
+        } catch (RuntimeException | Error e) {
+            call.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void walk(String path, WalkVisitor visitor) {
+        Objects.requireNonNull(visitor, "visitor");
+        checkPath(path, true);
+        try (Call call = open(Operation.WALK, path)) {
+            call.run(() -> {
+                call.request(request(Operation.WALK, path));
+                String[] skipBelow = {null};
+                call.readLines(line -> {
+                    FileInfo entry = fileInfo(parseLine(line), null);
+                    if (skipBelow[0] != null && entry.path().startsWith(skipBelow[0])) {
+                        return;
+                    }
+                    skipBelow[0] = null;
+                    if (visitor.visit(entry) == WalkVisitor.Decision.SKIP_CONTENTS
+                            && entry.isDirectory()) {
+                        skipBelow[0] = entry.path() + "/";
+                    }
+                });
+                return null;
+            });
+        }
+    }
+
+    @Override
+    public String redirectUrl(String path) {
+        checkPath(path, false);
+        try (Call call = open(Operation.REDIRECT_URL, path)) {
+            JsonNode response = call.run(() -> call.requestFinal(
+                    request(Operation.REDIRECT_URL, path)));
+            return response.path("url").asText("");
+        }
+    }
+
+    private JsonNode parseLine(String line) {
+        try {
+            return Messages.MAPPER.readTree(line);
+        } catch (IOException e) {
+            throw new DriverProtocolException(name(), "Walk: the driver sent a line that is not "
+                    + "a JSON object: " + line, e);
+        }
+    }
+
+    private FileInfo fileInfo(JsonNode node, String requestedPath) {
+        String path = node.path("path").asText(requestedPath == null ? "" : requestedPath);
+        JsonNode size = node.path("size");
+        JsonNode modTime = node.path("modTime");
+        if (path.isEmpty() || !size.canConvertToLong() || !modTime.canConvertToLong()
+                || size.asLong() < 0) {
+            throw new DriverProtocolException(name(), "the driver sent file metadata without "
+                    + "a valid path, size or modTime: " + node);
+        }
+        return new FileInfo(path, size.asLong(), Instant.ofEpochMilli(modTime.asLong()),
+                node.path("isDir").asBoolean(false));
+    }
+
+    private void checkPath(String path, boolean rootAllowed) {
+        if (!validate) {
+            return;
+        }
+        if (rootAllowed) {
+            StoragePaths.requireValid(name(), path);
+        } else {
+            StoragePaths.requireValidNonRoot(name(), path);
+        }
+    }
+
+    private void checkOffset(String path, long offset) {
+        if (validate && offset < 0) {
+            throw new InvalidOffsetException(name(), path, offset, "offsets must not be negative");
+        }
+    }
+
+    private ObjectNode request(Operation operation, String path) {
+        ObjectNode request = Messages.object();
+        request.put("op", operation.wireName());
+        putString(request, "path", path);
+        return request;
+    }
+
+    /** Puts a string as given, so that unchecked requests can carry a JSON null. */
+    private static void putString(ObjectNode request, String field, String value) {
+        if (value == null) {
+            request.putNull(field);
+        } else {
+            request.put(field, value);
+        }
+    }
+
+    private Call open(Operation operation, String subject) {
+        String action = operation.wireName() + " " + subject;
+        if (!handshake.operations().contains(operation.wireName())) {
+            throw new UnsupportedMethodException(name(), operation.wireName());
+        }
+        failures.checkOpen(action);
+        try {
+            return new Call(session.openStream(), action);
+        } catch (IOException e) {
+            throw failures.translate(e, action, null, watchdog.timeout());
+        }
+    }
+
+    /** A step of a call that may fail with an I/O error. */
+    @FunctionalInterface
+    interface Step<T> {
+        T run() throws IOException;
+    }
+
+    /** Receives one line of content. */
+    @FunctionalInterface
+    interface LineHandler {
+        void accept(String line) throws IOException;
+    }
+
+    /** One call: its stream, and the helpers that speak the message and content format. */
+    final class Call implements AutoCloseable {
+        final YamuxStream stream;
+        final InputStream in;
+        final OutputStream out;
+        final String action;
+        private boolean finished;
+
+        Call(YamuxStream stream, String action) {
+            this.stream = stream;
+            this.in = stream.inputStream();
+            this.out = stream.outputStream();
+            this.action = action;
+        }
+
+        /**
+         * Runs one blocking step under the call timeout. Transport failures reset the stream
+         * and become typed exceptions; an exception from the driver passes through.
+         */
+        <T> T run(Step<T> step) {
+            CallWatchdog.Watch watch = watchdog.watch(stream);
+            try {
+                return step.run();
+            } catch (IOException e) {
+                stream.reset();
+                finished = true;
+                throw failures.translate(e, action, watch, watchdog.timeout());
+            } finally {
+                watch.close();
+            }
+        }
+
+        void send(ObjectNode request) throws IOException {
+            Messages.write(out, request);
+        }
+
+        /** Sends a request without content and returns its successful response. */
+        JsonNode request(ObjectNode request) throws IOException {
+            send(request);
+            return response();
+        }
+
+        /** Sends a request without content and returns its response, which ends the call. */
+        JsonNode requestFinal(ObjectNode request) throws IOException {
+            JsonNode response = request(request);
+            finish();
+            return response;
+        }
+
+        /** Reads the response; raises the driver's error, after which the call is finished. */
+        JsonNode response() throws IOException {
+            ObjectNode response = Messages.readRequired(in, "response to " + action);
+            if (!WireErrors.isOk(response)) {
+                finish();
+                throw WireErrors.toException(name(), response);
+            }
+            return response;
+        }
+
+        /** Reads content of the announced size into {@code target}, then the trailer. */
+        void readContent(long size, OutputStream target) throws IOException {
+            ChunkedInputStream chunks = new ChunkedInputStream(in);
+            long count = chunks.transferTo(target);
+            checkContentEnd(count, size);
+        }
+
+        /** Checks the length of finished content and reads the trailer. */
+        void checkContentEnd(long count, long size) throws IOException {
+            ObjectNode trailer = Messages.readRequired(in, "trailer of " + action);
+            if (!WireErrors.isOk(trailer)) {
+                finish();
+                throw WireErrors.toException(name(), trailer);
+            }
+            if (size >= 0 && count != size) {
+                throw new DriverProtocolException(name(), action + ": the driver announced "
+                        + size + " bytes of content but sent " + count);
+            }
+            finish();
+        }
+
+        /** Reads content made of lines ended by {@code \n}, then the trailer. */
+        void readLines(LineHandler handler) throws IOException {
+            ChunkedInputStream chunks = new ChunkedInputStream(in);
+            BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(chunks, StandardCharsets.UTF_8));
+            String line;
+            try {
+                while ((line = lines.readLine()) != null) {
+                    if (!line.isEmpty()) {
+                        handler.accept(line);
+                    }
+                }
+            } catch (RuntimeException e) {
+                stream.reset();
+                finished = true;
+                throw e;
+            }
+            checkContentEnd(0, -1);
+        }
+
+        /**
+         * Copies {@code source} as request content. Stops early when the driver has already
+         * answered, and resets the stream when the source fails.
+         */
+        void sendContentFrom(InputStream source) {
+            ChunkedOutputStream chunks = new ChunkedOutputStream(out);
+            byte[] buffer = new byte[ChunkedOutputStream.CHUNK_BYTES];
+            long copied = 0;
+            while (true) {
+                int n;
+                try {
+                    n = source.read(buffer);
+                } catch (IOException e) {
+                    stream.reset();
+                    finished = true;
+                    throw new UncheckedIOException(action + ": reading the content to send "
+                            + "failed after " + copied + " bytes; the stream was reset", e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                copied += n;
+                int length = n;
+                boolean answered = run(() -> {
+                    chunks.write(buffer, 0, length);
+                    return in.available() > 0;
+                });
+                if (answered) {
+                    break;
+                }
+            }
+            run(() -> {
+                chunks.finish();
+                return null;
+            });
+        }
+
+        /** Half-closes the call after its last message; the driver forgets the stream. */
+        void finish() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                stream.closeWrite();
+            } catch (IOException e) {
+                // The call's outcome is known; a failed FIN changes nothing for the caller.
+            }
+            stream.close();
+        }
+
+        String driverName() {
+            return name();
+        }
+
+        /** Ends the call: a normal close when it finished, a reset when it was abandoned. */
+        @Override
+        public void close() {
+            if (!finished) {
+                finished = true;
+                stream.reset();
+            }
+        }
+    }
+}
