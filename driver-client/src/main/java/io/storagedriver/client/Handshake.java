@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Handshake {
     /** The client description sent in the handshake. */
-    static final String CLIENT = "storagedriver-java " + Versions.API;
+    static final String CLIENT = "storagedriver-java";
 
     /** What the driver announced. */
     record Result(String name, String protocolVersion, String apiVersion, Set<String> operations) {}
