@@ -18,7 +18,9 @@ import threading
 import time
 import unittest
 
-LAUNCHER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "registry-storagedriver-pyfs")
+LAUNCHER = os.environ.get(
+    "PYFS_TEST_LAUNCHER",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "registry-storagedriver-pyfs"))
 HEADER = struct.Struct(">BBHII")
 LENGTH = struct.Struct(">I")
 DATA, WINDOW_UPDATE, PING, GO_AWAY = 0, 1, 2, 3

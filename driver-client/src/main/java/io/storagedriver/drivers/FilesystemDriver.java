@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -94,7 +95,7 @@ public final class FilesystemDriver implements StorageDriver {
                     path = Path.of(root);
                 } catch (java.nio.file.InvalidPathException e) {
                     throw new InvalidParametersException(NAME, "the parameter " + ROOT_DIRECTORY
-                            + " is not a valid file system path: " + e.getMessage());
+                            + " is not a valid file system path: " + e.getReason());
                 }
                 return open(path);
             }
@@ -116,12 +117,15 @@ public final class FilesystemDriver implements StorageDriver {
             realRoot = root.toRealPath();
             if (!Files.isDirectory(realRoot)) {
                 throw new InvalidParametersException(NAME, "the parameter " + ROOT_DIRECTORY
-                        + " names " + root + ", which is not a directory");
+                        + " does not name a directory");
             }
             tree = new FilesystemTree(NAME, realRoot);
         } catch (IOException e) {
+            // The message leaves out the path, because parameter values never appear in messages.
+            String reason = e instanceof FileSystemException failure && failure.getReason() != null
+                    ? failure.getReason() : e.getClass().getSimpleName();
             throw new InvalidParametersException(NAME, "the parameter " + ROOT_DIRECTORY
-                    + " names " + root + ", which cannot be used as a writable directory: " + e);
+                    + " cannot be used as a writable directory: " + reason);
         }
         tree.removeLeftovers();
         return new FilesystemDriver(tree);
