@@ -423,7 +423,9 @@ final class RemoteCalls implements StorageDriver {
 
         /**
          * Copies {@code source} as request content. Stops early when the driver has already
-         * answered, and resets the stream when the source fails.
+         * answered. When the source fails, ends the content and waits for the driver's answer
+         * before raising, so that the driver has finished writing by the time the caller sees
+         * the failure and asks for the current size.
          */
         void sendContentFrom(InputStream source) {
             ChunkedOutputStream chunks = new ChunkedOutputStream(out);
@@ -434,10 +436,7 @@ final class RemoteCalls implements StorageDriver {
                 try {
                     n = source.read(buffer);
                 } catch (IOException e) {
-                    stream.reset();
-                    finished = true;
-                    throw new UncheckedIOException(action + ": reading the content to send "
-                            + "failed after " + copied + " bytes; the stream was reset", e);
+                    throw sourceFailed(chunks, copied, e);
                 }
                 if (n < 0) {
                     break;
@@ -456,6 +455,24 @@ final class RemoteCalls implements StorageDriver {
                 chunks.finish();
                 return null;
             });
+        }
+
+        private UncheckedIOException sourceFailed(ChunkedOutputStream chunks, long copied,
+                IOException failure) {
+            JsonNode answer;
+            try {
+                answer = run(() -> {
+                    chunks.finish();
+                    return response();
+                });
+            } catch (RuntimeException e) {
+                e.addSuppressed(failure);
+                throw e;
+            }
+            finish();
+            return new UncheckedIOException(action + ": reading the content to send failed after "
+                    + copied + " bytes; the driver kept " + answer.path("written").asLong(0)
+                    + " bytes written at the offset, so resume from currentSize()", failure);
         }
 
         /** Half-closes the call after its last message; the driver forgets the stream. */
