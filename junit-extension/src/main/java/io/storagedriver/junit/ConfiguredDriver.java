@@ -1,0 +1,98 @@
+package io.storagedriver.junit;
+
+import java.io.File;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The driver settings given by the configuration parameters of {@link
+ * StorageDriverConfiguration}, each falling back to the system property of the same name.
+ *
+ * @param source the driver named by configuration, if any
+ * @param parameters the raw {@code key=value} entries of {@link
+ *     StorageDriverConfiguration#PARAMETERS}
+ * @param classpath the class path of a main-class driver from {@link
+ *     StorageDriverConfiguration#CLASSPATH}, as absolute paths; empty when not set
+ * @param driversDirectory the directory searched first for driver executables, if set
+ */
+record ConfiguredDriver(
+        Optional<DriverSource> source,
+        List<String> parameters,
+        List<Path> classpath,
+        Optional<Path> driversDirectory) {
+
+    ConfiguredDriver {
+        parameters = List.copyOf(parameters);
+        classpath = List.copyOf(classpath);
+    }
+
+    /**
+     * Reads the settings visible from {@code context}.
+     *
+     * @throws ExtensionConfigurationException when more than one of name, executable and main
+     *     class is set, or a class path entry is not a valid path
+     */
+    static ConfiguredDriver read(ExtensionContext context) {
+        List<DriverSource> sources = new ArrayList<>();
+        for (DriverSource.Kind kind : DriverSource.Kind.values()) {
+            lookup(context, kind.configurationKey())
+                    .ifPresent(value -> sources.add(new DriverSource(kind, value)));
+        }
+        if (sources.size() > 1) {
+            List<String> keys = new ArrayList<>();
+            for (DriverSource source : sources) {
+                keys.add(source.kind().configurationKey() + "=" + source.value());
+            }
+            throw new ExtensionConfigurationException("The configuration sets "
+                    + String.join(" and ", keys) + "; set only one of "
+                    + StorageDriverConfiguration.NAME + ", " + StorageDriverConfiguration.EXECUTABLE
+                    + " and " + StorageDriverConfiguration.MAIN_CLASS);
+        }
+        List<String> parameters = new ArrayList<>();
+        lookup(context, StorageDriverConfiguration.PARAMETERS).ifPresent(value -> {
+            for (String entry : value.split(",")) {
+                if (!entry.isBlank()) {
+                    parameters.add(entry.strip());
+                }
+            }
+        });
+        List<Path> classpath = lookup(context, StorageDriverConfiguration.CLASSPATH)
+                .map(ConfiguredDriver::parseClasspath).orElse(List.of());
+        Optional<Path> driversDirectory =
+                lookup(context, StorageDriverConfiguration.DRIVERS_DIRECTORY).map(Path::of);
+        return new ConfiguredDriver(
+                sources.stream().findFirst(), parameters, classpath, driversDirectory);
+    }
+
+    /** Splits a class path at {@link File#pathSeparator}, skipping empty entries. */
+    private static List<Path> parseClasspath(String value) {
+        List<Path> entries = new ArrayList<>();
+        for (String entry : value.split(Pattern.quote(File.pathSeparator))) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            try {
+                entries.add(Path.of(entry.strip()).toAbsolutePath());
+            } catch (InvalidPathException e) {
+                throw new ExtensionConfigurationException("The configuration parameter "
+                        + StorageDriverConfiguration.CLASSPATH + " contains the entry \""
+                        + entry.strip() + "\", which is not a valid path: " + e.getReason()
+                        + ". Separate the entries with \"" + File.pathSeparator + "\"", e);
+            }
+        }
+        return entries;
+    }
+
+    /** Returns a non-blank configuration parameter or, failing that, system property. */
+    static Optional<String> lookup(ExtensionContext context, String key) {
+        Optional<String> value = context.getConfigurationParameter(key)
+                .or(() -> Optional.ofNullable(System.getProperty(key)));
+        return value.map(String::strip).filter(v -> !v.isEmpty());
+    }
+}

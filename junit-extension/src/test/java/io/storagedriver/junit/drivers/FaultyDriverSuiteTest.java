@@ -1,0 +1,45 @@
+package io.storagedriver.junit.drivers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.storagedriver.junit.StorageDriverConfiguration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/**
+ * Runs the suite against deliberately broken drivers and checks that exactly the checks that
+ * cover the broken behaviour fail, while all others pass.
+ */
+class FaultyDriverSuiteTest {
+
+    @Test
+    void offsetIgnoringReaderFailsOffsetChecks() {
+        assertFailedChecks("OffsetIgnoringDriver",
+                Set.of("stream.read-from-offsets", "concurrency.parallel-readers"));
+    }
+
+    @Test
+    void shallowDeleteFailsDeleteChecks() {
+        assertFailedChecks("ShallowDeleteDriver",
+                Set.of("delete.directory-tree", "delete.exact-subtree-only"));
+    }
+
+    @Test
+    void listingGrandchildrenFailsListChecks() {
+        assertFailedChecks("GrandchildListingDriver",
+                Set.of("list.direct-children-as-full-paths", "move.creates-parents"));
+    }
+
+    private static void assertFailedChecks(String driverClass, Set<String> expected) {
+        EngineExecutionResults results = SuiteRuns.runNested(Map.of(
+                StorageDriverConfiguration.MAIN_CLASS,
+                "io.storagedriver.junit.testdrivers." + driverClass), "large");
+
+        assertEquals(new TreeSet<>(expected), SuiteRuns.failedChecks(results),
+                "checks failed by " + driverClass + ":\n" + SuiteRuns.failures(results));
+        results.testEvents().assertStatistics(stats -> stats.aborted(0));
+    }
+}
