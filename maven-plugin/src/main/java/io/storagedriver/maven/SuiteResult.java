@@ -1,0 +1,60 @@
+package io.storagedriver.maven;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The outcome of one run of the suite.
+ *
+ * @param checks the results in the order the checks finished
+ * @param reportsDirectory the folder holding the XML reports and the driver log
+ * @param driverLog the file holding what the driver wrote to its standard error
+ */
+record SuiteResult(List<CheckResult> checks, Path reportsDirectory, Path driverLog) {
+    SuiteResult {
+        checks = List.copyOf(checks);
+        Objects.requireNonNull(reportsDirectory, "reportsDirectory");
+        Objects.requireNonNull(driverLog, "driverLog");
+    }
+
+    int total() {
+        return checks.size();
+    }
+
+    int count(CheckResult.Status status) {
+        return count(checks, status);
+    }
+
+    /** Returns the checks that failed or ended with an error, in the order they finished. */
+    List<CheckResult> failed() {
+        return failed(checks);
+    }
+
+    /** Returns the line {@code Tests run: N, Failures: F, Errors: E, Skipped: S}. */
+    String countLine() {
+        return countLine(checks);
+    }
+
+    /** Returns a sentence naming the failed checks and the reports folder. */
+    String failureMessage() {
+        List<String> ids = failed().stream().map(CheckResult::label).toList();
+        return ids.size() + " of " + total() + " storage driver checks failed: "
+                + String.join(", ", ids) + ". See the reports in " + reportsDirectory;
+    }
+
+    static int count(List<CheckResult> checks, CheckResult.Status status) {
+        return (int) checks.stream().filter(check -> check.status() == status).count();
+    }
+
+    static List<CheckResult> failed(List<CheckResult> checks) {
+        return checks.stream().filter(CheckResult::failedOrError).toList();
+    }
+
+    static String countLine(List<CheckResult> checks) {
+        return "Tests run: " + checks.size()
+                + ", Failures: " + count(checks, CheckResult.Status.FAILED)
+                + ", Errors: " + count(checks, CheckResult.Status.ERROR)
+                + ", Skipped: " + count(checks, CheckResult.Status.SKIPPED);
+    }
+}

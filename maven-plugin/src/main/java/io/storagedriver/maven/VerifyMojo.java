@@ -1,0 +1,199 @@
+package io.storagedriver.maven;
+
+import io.storagedriver.junit.suite.CompatibilitySuite;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * Runs the storage driver compatibility suite against one driver and fails the build when a
+ * check fails. Choose the driver with exactly one of {@code name}, {@code executable} and {@code
+ * mainClass}. Writes Surefire-style XML reports and the driver's log to {@code
+ * reportsDirectory}. Also runs without a project, for example {@code mvn
+ * io.storagedriver:storagedriver-maven-plugin:<version>:verify -Dstoragedriver.name=inmemory}.
+ */
+@Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true,
+        requiresDependencyResolution = ResolutionScope.RUNTIME, requiresProject = false)
+public final class VerifyMojo extends AbstractMojo {
+    /** Driver named {@code registry-storagedriver-<name>}, such as filesystem. Default: none. */
+    @Parameter(property = "storagedriver.name")
+    private String name;
+
+    /** Path of the driver's executable, such as a launcher script. Default: none. */
+    @Parameter(property = "storagedriver.executable")
+    private File executable;
+
+    /**
+     * Main class of a Java driver, started with the JVM that runs Maven on the project's runtime
+     * classpath, which must contain the driver and the driver SDK. Default: none.
+     */
+    @Parameter(property = "storagedriver.mainClass")
+    private String mainClass;
+
+    /** Folder searched for a driver by {@code name} before PATH. Default: none. */
+    @Parameter(property = "storagedriver.driversDirectory")
+    private File driversDirectory;
+
+    /**
+     * Driver parameters, such as {@code rootdirectory}: nested elements in the POM, or {@code
+     * key=value,key=value} on the command line. A value {@code env:NAME} or {@code sys:NAME} is
+     * replaced by that environment variable or system property when the goal runs, so the POM
+     * and this goal's debug output show only the reference. This goal never logs values, and they
+     * must not contain commas. Default: none.
+     */
+    @Parameter(property = "storagedriver.parameters")
+    private Map<String, String> parameters;
+
+    private String parametersText;
+
+    /** Storage path under which the checks work, such as {@code /ci}. Default: the suite's. */
+    @Parameter(property = "storagedriver.rootPrefix")
+    private String rootPrefix;
+
+    /** Globs of check ids to run, such as {@code content.*}. Default: every check. */
+    @Parameter(property = "storagedriver.includes")
+    private List<String> includes;
+
+    /** Globs of check ids to leave out. Default: none. */
+    @Parameter(property = "storagedriver.excludes")
+    private List<String> excludes;
+
+    /** Comma-separated globs of check ids that replace includes and excludes. Default: none. */
+    @Parameter(property = RerunCommand.CHECK_PROPERTY)
+    private String check;
+
+    /** JUnit tag expression that checks must match, such as {@code !large}. Default: all. */
+    @Parameter(property = "storagedriver.groups")
+    private String groups;
+
+    /**
+     * JUnit tag expression of checks to leave out, such as {@code large | concurrency}. The value
+     * {@code none} leaves out nothing.
+     */
+    @Parameter(property = "storagedriver.excludedGroups", defaultValue = "benchmark")
+    private String excludedGroups;
+
+    /** Time one check may take, in seconds, or 0 for no limit. */
+    @Parameter(property = "storagedriver.timeout", defaultValue = "300")
+    private int timeout;
+
+    /** Folder for the {@code TEST-*.xml} reports and {@code driver.log}. */
+    @Parameter(property = "storagedriver.reportsDirectory",
+            defaultValue = "${project.build.directory}/storagedriver-reports")
+    private File reportsDirectory;
+
+    /**
+     * Whether the build goes on when checks fail. Errors that keep the suite from running (bad
+     * configuration, driver not found, failed start) fail the build regardless.
+     */
+    @Parameter(property = "storagedriver.testFailureIgnore", defaultValue = "false")
+    private boolean testFailureIgnore;
+
+    /** Whether to skip the suite. */
+    @Parameter(property = "storagedriver.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
+
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true, required = true)
+    private MojoExecution mojoExecution;
+
+    /** Takes {@code -Dstoragedriver.parameters=k=v,k=v}. POM elements fill the map instead. */
+    public void setParameters(String text) {
+        this.parametersText = text;
+    }
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Skipping the storage driver compatibility suite because"
+                    + " storagedriver.skip is true; remove -Dstoragedriver.skip or set <skip> to"
+                    + " false to run it.");
+            return;
+        }
+        SuiteResult result;
+        try {
+            result = new SuiteRunner(new MavenRunLog(getLog())).run(request());
+        } catch (CannotRunException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+        if (result.failed().isEmpty()) {
+            return;
+        }
+        if (!testFailureIgnore) {
+            throw new MojoFailureException(result.failureMessage());
+        }
+        getLog().warn(result.failureMessage() + " (ignored: storagedriver.testFailureIgnore)");
+    }
+
+    private SuiteRequest request() throws MojoExecutionException, CannotRunException {
+        SuiteRequest.Builder builder = SuiteRequest.builder(reportsDirectory(),
+                CompatibilitySuite.CHECK_CLASSES)
+                .name(name)
+                .executable(executable == null ? null : executable.toPath())
+                .parameters(ParameterValues.resolve(parametersText == null ? parameters
+                        : ParameterValues.parse(parametersText), System::getenv,
+                        System::getProperty))
+                .driversDirectory(driversDirectory == null ? null : driversDirectory.toPath())
+                .rootPrefix(rootPrefix)
+                .groups(groups)
+                .excludedGroups("none".equalsIgnoreCase(excludedGroups) ? null : excludedGroups)
+                .timeout(Duration.ofSeconds(timeout))
+                .rerunCommand(RerunCommand.of(goal(), mojoExecution.getExecutionId(),
+                        session.getUserProperties()));
+        if (check != null && !check.isBlank()) {
+            builder.includes(Arrays.asList(check.strip().split("\\s*,\\s*")));
+        } else {
+            builder.includes(includes == null ? List.of() : includes);
+            builder.excludes(excludes == null ? List.of() : excludes);
+        }
+        if (mainClass != null && !mainClass.isBlank()) {
+            builder.mainClass(mainClass, runtimeClasspath());
+        }
+        return builder.build();
+    }
+
+    /** Returns the reports folder; without a POM, Maven leaves the default's expression unset. */
+    private Path reportsDirectory() {
+        if (!reportsDirectory.getPath().contains("${")) {
+            return reportsDirectory.toPath();
+        }
+        return Path.of(session.getExecutionRootDirectory(), "target", "storagedriver-reports");
+    }
+
+    private List<Path> runtimeClasspath() throws MojoExecutionException {
+        try {
+            return session.getCurrentProject().getRuntimeClasspathElements().stream()
+                    .map(Path::of)
+                    .toList();
+        } catch (DependencyResolutionRequiredException e) {
+            throw new MojoExecutionException("Failed to resolve the project's runtime classpath"
+                    + " for the driver main class " + mainClass + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the goal as typed: by prefix when the project declares the plugin. */
+    private String goal() {
+        String key = mojoExecution.getGroupId() + ":" + mojoExecution.getArtifactId();
+        MavenProject project = session.getCurrentProject();
+        boolean declared = project.getFile() != null && project.getBuildPlugins().stream()
+                .anyMatch(plugin -> plugin.getKey().equals(key));
+        return declared ? "storagedriver:verify"
+                : key + ":" + mojoExecution.getVersion() + ":verify";
+    }
+}
