@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A 256 MiB stream through the filesystem driver, with the host in a JVM whose heap is limited
- * to {@value #HOST_HEAP}. {@code -XX:+ExitOnOutOfMemoryError} turns running out of memory into
+ * A 256 MiB stream through the filesystem driver and through the Python reference driver, with
+ * the host in a JVM whose heap is limited to {@value #HOST_HEAP}. {@code -XX:+ExitOnOutOfMemoryError} turns running out of memory into
  * an exit with status 3, so a client that buffers the stream fails this test at once, without
  * waiting for a timer.
  */
@@ -29,14 +29,39 @@ class LargeStreamTest {
     @TempDir
     Path directory;
 
+    /** The Python reference driver, relative to the module folder that tests run in. */
+    private static final Path PYTHON_DRIVER =
+            Path.of("..", "drivers", "python", "registry-storagedriver-pyfs");
+
+    /** Bound of the Python driver's peak resident memory; it streams in 64 KiB pieces. */
+    private static final long PYTHON_DRIVER_RSS_KIB = 64 * 1024;
+
     @Test
     void largeStreamRoundTripsInSmallHostHeap() throws IOException, InterruptedException {
+        transfer(List.of());
+    }
+
+    @Test
+    void largeStreamThroughPythonDriverStaysBoundedOnBothSides()
+            throws IOException, InterruptedException {
+        String result = transfer(List.of(PYTHON_DRIVER.toAbsolutePath().normalize().toString()));
+        long driverPeak = Long.parseLong(result.replaceAll(".*driverPeakRssKib=(-?\\d+).*", "$1"));
+        assertTrue(driverPeak > 0 && driverPeak <= PYTHON_DRIVER_RSS_KIB,
+                "peak resident memory of the Python driver in KiB: expected at most "
+                        + PYTHON_DRIVER_RSS_KIB + ", actual " + driverPeak);
+    }
+
+    private String transfer(List<String> driverArguments)
+            throws IOException, InterruptedException {
         Path root = directory.resolve("root");
         Path output = directory.resolve("host-output.txt");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process host = new ProcessBuilder(List.of(java.toString(), "-Xmx" + HOST_HEAP,
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                LargeStreamTransfer.class.getName(), root.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString(),
+                "-Xmx" + HOST_HEAP, "-XX:+ExitOnOutOfMemoryError", "-cp",
+                System.getProperty("java.class.path"), LargeStreamTransfer.class.getName(),
+                root.toString()));
+        command.addAll(driverArguments);
+        Process host = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();
@@ -59,5 +84,6 @@ class LargeStreamTest {
                 + HOST_HEAP_BYTES + ", actual " + maxHeap);
         Path blob = root.resolve(LargeStreamTransfer.PATH.substring(1));
         assertEquals(LargeStreamTransfer.SIZE, Files.size(blob), "size of " + blob + " on disk");
+        return result;
     }
 }
