@@ -59,7 +59,7 @@ public final class LargeStreamTransfer {
         System.exit(matches ? 0 : 1);
     }
 
-    /** Returns VmHWM of a process in KiB, or -1 when /proc does not tell. */
+    /** Returns the peak resident memory (VmHWM) of a process in KiB, or -1 when /proc lacks it. */
     private static String peakResidentKib(long pid) throws java.io.IOException {
         Path status = Path.of("/proc", Long.toString(pid), "status");
         for (String line : java.nio.file.Files.readAllLines(status)) {
