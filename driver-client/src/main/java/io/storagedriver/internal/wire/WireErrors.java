@@ -76,9 +76,12 @@ public final class WireErrors {
         String detail = message.isEmpty() ? codeName : message;
         StorageDriverException result = switch (code) {
             case PATH_NOT_FOUND -> new PathNotFoundException(driverName, path,
-                    "not found (driver: " + detail + ")");
-            case INVALID_PATH -> new InvalidPathException(driverName, path, detail);
-            case INVALID_OFFSET -> new InvalidOffsetException(driverName, path, offset, detail);
+                    withoutPrefix(detail, "path " + path + ": "));
+            case INVALID_PATH -> new InvalidPathException(driverName, path,
+                    withoutPrefix(detail, "invalid path \"" + path + "\": "));
+            case INVALID_OFFSET -> new InvalidOffsetException(driverName, path, offset,
+                    withoutPrefix(detail, "invalid offset " + offset + " for path " + path
+                            + ": "));
             case UNSUPPORTED_METHOD -> new UnsupportedMethodException(driverName,
                     error.path("operation").asText(detail));
             case INVALID_PARAMETERS -> new InvalidParametersException(driverName, detail);
@@ -91,5 +94,14 @@ public final class WireErrors {
                             ? detail : codeName + ": " + detail);
         };
         return result;
+    }
+
+    /**
+     * Removes the prefix that the exception's own message adds, when the driver's message
+     * already starts with it, so that it does not appear twice.
+     */
+    private static String withoutPrefix(String detail, String prefix) {
+        String rest = detail.startsWith(prefix) ? detail.substring(prefix.length()) : detail;
+        return rest.isEmpty() ? detail : rest;
     }
 }
