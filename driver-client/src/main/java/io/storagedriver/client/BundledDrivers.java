@@ -62,8 +62,11 @@ final class BundledDrivers {
         return entries;
     }
 
+    /** Builds the launch, with a class data sharing archive when one can be used. */
     private static LaunchCommand launcher(String name, String mainClass) {
-        return DriverLocator.forMainClass(name, mainClass, runtimeClasspath(), List.of());
+        List<Path> classpath = runtimeClasspath();
+        return DriverLocator.forMainClass(name, mainClass, classpath,
+                ClassDataArchive.jvmOptions(mainClass, classpath));
     }
 
     /** Returns the jars or class folders that hold this library and its dependencies. */

@@ -75,9 +75,16 @@ public final class DriverClient implements StorageDriver, AutoCloseable {
         Objects.requireNonNull(options, "options");
         LaunchCommand command = launchCommand(options);
         DriverOutputListener listener = options.outputListener();
-        DriverProcess process = DriverProcess.start(command, (stream, line) -> listener.onLine(
-                stream.equals("stdout") ? DriverOutputListener.Stream.STDOUT
-                        : DriverOutputListener.Stream.STDERR, line));
+        DriverProcess process;
+        try {
+            process = DriverProcess.start(command, (stream, line) -> listener.onLine(
+                    stream.equals("stdout") ? DriverOutputListener.Stream.STDOUT
+                            : DriverOutputListener.Stream.STDERR, line));
+        } catch (RuntimeException | Error e) {
+            ClassDataArchive.abandon(command);
+            throw e;
+        }
+        ClassDataArchive.watch(command, process);
         YamuxSession session = null;
         try {
             session = YamuxSession.client(process.channel(),

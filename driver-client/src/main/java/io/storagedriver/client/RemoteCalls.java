@@ -25,6 +25,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -309,6 +310,30 @@ final class RemoteCalls implements StorageDriver {
         }
     }
 
+    /**
+     * Writes content through {@code chunks}, whose underlying stream is {@code out}. Whole
+     * chunks of {@link ChunkedOutputStream#CHUNK_BYTES} go out straight from {@code data} behind
+     * their own length prefix, which saves copying them into the chunk buffer; the rest is
+     * buffered as usual.
+     */
+    static void writeContent(ChunkedOutputStream chunks, OutputStream out, byte[] data,
+            int offset, int length) throws IOException {
+        int at = offset;
+        int left = length;
+        if (left >= ChunkedOutputStream.CHUNK_BYTES) {
+            chunks.flush();
+            byte[] prefix = new byte[4];
+            ByteBuffer.wrap(prefix).putInt(ChunkedOutputStream.CHUNK_BYTES);
+            while (left >= ChunkedOutputStream.CHUNK_BYTES) {
+                out.write(prefix);
+                out.write(data, at, ChunkedOutputStream.CHUNK_BYTES);
+                at += ChunkedOutputStream.CHUNK_BYTES;
+                left -= ChunkedOutputStream.CHUNK_BYTES;
+            }
+        }
+        chunks.write(data, at, left);
+    }
+
     /** A step of a call that may fail with an I/O error. */
     @FunctionalInterface
     interface Step<T> {
@@ -444,7 +469,7 @@ final class RemoteCalls implements StorageDriver {
                 copied += n;
                 int length = n;
                 boolean answered = run(() -> {
-                    chunks.write(buffer, 0, length);
+                    writeContent(chunks, out, buffer, 0, length);
                     return in.available() > 0;
                 });
                 if (answered) {

@@ -28,7 +28,7 @@ final class RemoteWriter implements FileWriter {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         checkOpen("write to");
         call.run(() -> {
-            chunks.write(bytes, offset, length);
+            RemoteCalls.writeContent(chunks, call.out, bytes, offset, length);
             return null;
         });
         written += length;

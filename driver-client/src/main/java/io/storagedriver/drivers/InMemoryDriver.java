@@ -13,7 +13,6 @@ import io.storagedriver.sdk.DriverFactory;
 import io.storagedriver.sdk.DriverServer;
 import io.storagedriver.sdk.Walks;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -131,13 +130,9 @@ public final class InMemoryDriver implements StorageDriver {
         synchronized (lock) {
             requireOffset(path, offset, existingSize(path));
         }
-        ByteArrayOutputStream received = new ByteArrayOutputStream();
-        byte[] buffer = new byte[64 * 1024];
+        ByteBlocks received = new ByteBlocks();
         try {
-            int n;
-            while ((n = content.read(buffer)) >= 0) {
-                received.write(buffer, 0, n);
-            }
+            received.readFrom(content);
         } catch (IOException e) {
             writeAt(path, offset, received.toByteArray());
             throw new UncheckedIOException("reading the content for " + path + " failed after "
@@ -147,7 +142,10 @@ public final class InMemoryDriver implements StorageDriver {
         return received.size();
     }
 
-    /** Writes bytes at {@code position}, which must not exceed the file's size. */
+    /**
+     * Writes bytes at {@code position}, which must not exceed the file's size. Takes ownership
+     * of {@code bytes}: when they replace the whole file, they become its content uncopied.
+     */
     private void writeAt(String path, long position, byte[] bytes) {
         synchronized (lock) {
             long size = existingSize(path);
@@ -156,6 +154,10 @@ public final class InMemoryDriver implements StorageDriver {
             if (end > Integer.MAX_VALUE - 8) {
                 throw new IllegalStateException("the in-memory driver supports files of at most "
                         + "2 GiB, and " + path + " would grow to " + end + " bytes");
+            }
+            if (position == 0 && bytes.length >= size) {
+                store(path, bytes);
+                return;
             }
             byte[] updated = new byte[(int) end];
             if (lookup(path) instanceof File file) {
@@ -413,13 +415,12 @@ public final class InMemoryDriver implements StorageDriver {
      */
     private final class InMemoryWriter implements FileWriter {
         private final String path;
-        private final ByteArrayOutputStream content;
+        private final ByteBlocks content = new ByteBlocks();
         private boolean ended;
 
         InMemoryWriter(String path, byte[] initial) {
             this.path = path;
-            this.content = new ByteArrayOutputStream(Math.max(32, initial.length));
-            this.content.writeBytes(initial);
+            this.content.write(initial, 0, initial.length);
         }
 
         @Override

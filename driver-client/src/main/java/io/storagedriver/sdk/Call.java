@@ -16,6 +16,13 @@ final class Call {
     /** The buffer size for content copies, which is also the chunk size this side sends. */
     static final int BUFFER_BYTES = 64 * 1024;
 
+    /**
+     * The buffer size of the request side. It only needs to hold length prefixes and small
+     * messages, so that reads of content chunks, which are larger, bypass it instead of being
+     * copied through it.
+     */
+    static final int REQUEST_BUFFER_BYTES = 512;
+
     private final YamuxStream stream;
     private final InputStream in;
     private final OutputStream out;
@@ -24,7 +31,7 @@ final class Call {
 
     Call(YamuxStream stream) {
         this.stream = stream;
-        this.in = new BufferedInputStream(stream.inputStream(), BUFFER_BYTES);
+        this.in = new BufferedInputStream(stream.inputStream(), REQUEST_BUFFER_BYTES);
         this.out = stream.outputStream();
     }
 
@@ -54,6 +61,16 @@ final class Call {
     void send(ObjectNode message) throws IOException {
         Messages.write(out, message);
         responded = true;
+    }
+
+    /**
+     * Writes one content chunk of {@code length} bytes: its 4-byte big-endian length, then the
+     * bytes straight from {@code data}.
+     */
+    static void writeChunk(OutputStream out, byte[] data, int length) throws IOException {
+        out.write(new byte[] {
+            (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+        out.write(data, 0, length);
     }
 
     /**

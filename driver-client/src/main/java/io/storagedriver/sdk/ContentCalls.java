@@ -91,7 +91,13 @@ final class ContentCalls {
                         + (size - remaining) + " of " + size + " bytes; it shrank during the read");
                 break;
             }
-            chunks.write(buffer, 0, n);
+            if (n == buffer.length) {
+                // A whole chunk goes out straight from the read buffer, without a second copy.
+                chunks.flush();
+                Call.writeChunk(call.out(), buffer, n);
+            } else {
+                chunks.write(buffer, 0, n);
+            }
             remaining -= n;
         }
         chunks.finish();
