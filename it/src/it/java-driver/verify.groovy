@@ -3,8 +3,8 @@ import javax.xml.parsers.DocumentBuilderFactory
 
 def log = new File(basedir, 'build.log').text
 assert log.contains('BUILD SUCCESS')
-assert log.contains('Running the compatibility suite against main class'
-        + ' com.example.mapdriver.MapDriver')
+assert log.contains('Running the compatibility suite against the driver (main class'
+        + ' com.example.mapdriver.MapDriver)')
 assert log =~ /(?m)^\[INFO\] Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: \d+$/
 
 def reports = new File(basedir, 'target/storagedriver-reports')

@@ -1,6 +1,7 @@
 def log = new File(basedir, 'build.log').text
 assert log.contains('BUILD SUCCESS')
-assert log =~ /Running the compatibility suite against executable \S*registry-storagedriver-pyfs/
+assert log =~ (/Running the compatibility suite against the driver \(executable/
+        + / \S*registry-storagedriver-pyfs\)/)
 assert log =~ /(?m)^\[INFO\] Tests run: [1-9]\d*, Failures: 0, Errors: 0, Skipped: 0$/
 def reports = new File(basedir, 'target/storagedriver-reports')
 assert reports.listFiles().any { it.name.startsWith('TEST-') }

@@ -20,6 +20,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * per-method driver lives in the context of the test method.
  */
 final class DriverResolver {
+    /** The place that sets the parameters of a driver that configuration names, for messages. */
+    private static final String CONFIGURED_PARAMETERS =
+            "the configuration parameter " + StorageDriverConfiguration.PARAMETERS;
 
     /**
      * Key of a driver in a store. {@code declaredAt} is the unique id of the context whose
@@ -90,10 +93,15 @@ final class DriverResolver {
         // An annotation without a driver on the method gives it a fresh driver of the class's kind.
         DriverDeclaration marker = onMethod.get().marker().get();
         DriverSpec classSpec = onClasses.spec();
+        DriverDeclaration.Timeouts timeouts = classSpec.timeouts().overriddenBy(marker.timeouts());
+        if (id.isEmpty()) {
+            timeouts = timeouts.overriddenBy(ConfiguredDriver.read(current).timeouts());
+        }
         DriverSpec spec = new DriverSpec(id, classSpec.source(), classSpec.classpath(),
-                classSpec.parameters(), WithStorageDriver.Lifecycle.PER_METHOD,
-                classSpec.timeouts().overriddenBy(marker.timeouts()), classSpec.driversDirectory(),
-                classSpec.origin() + ", started for each test by " + marker.origin());
+                classSpec.parameters(), WithStorageDriver.Lifecycle.PER_METHOD, timeouts,
+                classSpec.driversDirectory(),
+                classSpec.origin() + ", started for each test by " + marker.origin(),
+                classSpec.parametersOrigin());
         return place(current, spec);
     }
 
@@ -153,11 +161,13 @@ final class DriverResolver {
             WithStorageDriver.Lifecycle lifecycle = marker.map(DriverDeclaration::lifecycle)
                     .orElse(WithStorageDriver.Lifecycle.PER_CLASS);
             DriverDeclaration.Timeouts timeouts = marker.map(DriverDeclaration::timeouts)
-                    .orElse(DriverDeclaration.Timeouts.DEFAULTS);
+                    .orElse(DriverDeclaration.Timeouts.DEFAULTS)
+                    .overriddenBy(configured.timeouts());
             DriverSource source = configured.source().get();
             DriverSpec spec = new DriverSpec(id, source, configured.classpath(),
                     configured.parameters(), lifecycle, timeouts, configured.driversDirectory(),
-                    "configuration parameter " + source.kind().configurationKey());
+                    "the configuration parameter " + source.kind().configurationKey(),
+                    CONFIGURED_PARAMETERS);
             if (lifecycle == WithStorageDriver.Lifecycle.PER_CLASS) {
                 return placeShared(current.getRoot(), spec);
             }
@@ -173,20 +183,26 @@ final class DriverResolver {
         ConfiguredDriver configured = ConfiguredDriver.read(current);
         if (!id.isEmpty()) {
             return new DriverSpec(id, source, List.of(), parameters, lifecycle, timeouts,
-                    configured.driversDirectory(), origin);
+                    configured.driversDirectory(), origin, origin);
         }
+        DriverDeclaration.Timeouts configuredTimeouts =
+                timeouts.overriddenBy(configured.timeouts());
         if (configured.source().isPresent()) {
             DriverSource replacement = configured.source().get();
             return new DriverSpec(id, replacement, configured.classpath(),
-                    configured.parameters(), lifecycle, timeouts, configured.driversDirectory(),
-                    "configuration parameter " + replacement.kind().configurationKey()
-                            + ", replacing " + origin);
+                    configured.parameters(), lifecycle, configuredTimeouts,
+                    configured.driversDirectory(), "the configuration parameter "
+                            + replacement.kind().configurationKey() + " (which replaces the "
+                            + "driver of " + origin + ")",
+                    CONFIGURED_PARAMETERS);
         }
         List<String> amendedBy = new ArrayList<>();
         List<String> merged = new ArrayList<>(parameters);
+        String parametersOrigin = origin;
         if (!configured.parameters().isEmpty()) {
             merged.addAll(configured.parameters());
             amendedBy.add("parameters from " + StorageDriverConfiguration.PARAMETERS);
+            parametersOrigin = origin + " and " + CONFIGURED_PARAMETERS;
         }
         if (!configured.classpath().isEmpty()
                 && source.kind() == DriverSource.Kind.MAIN_CLASS) {
@@ -194,8 +210,9 @@ final class DriverResolver {
         }
         String amendedOrigin = amendedBy.isEmpty()
                 ? origin : origin + " with " + String.join(" and ", amendedBy);
-        return new DriverSpec(id, source, configured.classpath(), merged, lifecycle, timeouts,
-                configured.driversDirectory(), amendedOrigin);
+        return new DriverSpec(id, source, configured.classpath(), merged, lifecycle,
+                configuredTimeouts, configured.driversDirectory(), amendedOrigin,
+                parametersOrigin);
     }
 
     private static Resolution place(ExtensionContext declaredAt, DriverSpec spec) {

@@ -11,8 +11,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,36 +31,56 @@ import org.slf4j.LoggerFactory;
 final class DriverResource implements AutoCloseable, ExtensionContext.Store.CloseableResource {
     private static final Logger LOG = LoggerFactory.getLogger(DriverResource.class);
 
+    /**
+     * The first test that found the driver no longer running.
+     *
+     * @param testId the unique id of the test's extension context
+     * @param test the test as named in messages: its check id, or its class and method
+     * @param exitCode the driver's exit code, or empty when it is not known
+     */
+    record Exit(String testId, String test, OptionalInt exitCode) {}
+
     private final DriverSpec spec;
     private final DriverClient client;
     private final Optional<Path> tempDirectory;
+    private final DriverOutputLog outputLog;
     private final List<Runnable> closeActions = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean announced = new AtomicBoolean();
+    private final AtomicReference<Exit> exit = new AtomicReference<>();
 
-    private DriverResource(DriverSpec spec, DriverClient client, Optional<Path> tempDirectory) {
+    private DriverResource(DriverSpec spec, DriverClient client, Optional<Path> tempDirectory,
+            DriverOutputLog outputLog) {
         this.spec = spec;
         this.client = client;
         this.tempDirectory = tempDirectory;
+        this.outputLog = outputLog;
     }
 
     /**
      * Resolves the parameters, creating the temporary directory on first use of {@code
      * ${tempdir}}, and starts the driver. Deletes the directory again when the start fails.
      *
+     * @param outputLog the file to append the driver's output to, if any
      * @throws org.junit.jupiter.api.extension.ExtensionConfigurationException when a placeholder
      *     cannot be resolved or the driver cannot be started, naming the driver and the remedy
      */
-    static DriverResource start(DriverSpec spec) {
+    static DriverResource start(DriverSpec spec, Optional<Path> outputLog) {
         TempDirectory tempDirectory = new TempDirectory(spec.id());
+        DriverOutputLog log = DriverOutputLog.open(outputLog);
         try {
             Map<String, String> parameters =
-                    Placeholders.resolve(spec.parameters(), tempDirectory::get, spec.origin());
-            DriverClient client = StartFailures.start(spec, spec.toOptions(parameters));
+                    Placeholders.resolve(spec.parameters(), tempDirectory::get,
+                            spec.parametersOrigin());
+            log.note("starting the " + spec.describe() + " from " + spec.origin());
+            DriverClient client = StartFailures.start(spec, spec.toOptions(parameters, log));
+            log.note("the " + spec.describe() + " started, pid " + client.pid());
             LOG.debug("driver started id=\"{}\" source={} pid={}",
                     spec.id(), spec.source().describe(), client.pid());
-            return new DriverResource(spec, client, tempDirectory.created());
+            return new DriverResource(spec, client, tempDirectory.created(), log);
         } catch (RuntimeException | Error e) {
+            log.note("the " + spec.describe() + " did not start");
+            log.close();
             tempDirectory.created().ifPresent(DriverResource::deleteQuietly);
             throw e;
         }
@@ -82,6 +104,36 @@ final class DriverResource implements AutoCloseable, ExtensionContext.Store.Clos
         return announced.compareAndSet(false, true);
     }
 
+    /** Returns the first test that found the driver no longer running, if one did. */
+    Optional<Exit> exit() {
+        return Optional.ofNullable(exit.get());
+    }
+
+    /**
+     * Records that a test found the driver no longer running, unless an earlier test did, and
+     * notes it in the output log.
+     *
+     * @return the exit that was recorded first, which is the given one only for the first test
+     */
+    Exit recordExit(Exit seen) {
+        if (exit.compareAndSet(null, seen)) {
+            outputLog.note("the " + spec.describe() + ", pid " + client.pid() + ", "
+                    + describe(seen));
+        }
+        return exit.get();
+    }
+
+    /** Returns the reason for not running a test after the driver exited. */
+    String abortReason(Exit recorded) {
+        return "driver " + client.name() + " " + describe(recorded) + "; not run";
+    }
+
+    private static String describe(Exit exit) {
+        String code = exit.exitCode().isPresent()
+                ? "exit code " + exit.exitCode().getAsInt() : "exit code unknown";
+        return "exited (" + code + ") during " + exit.test();
+    }
+
     /** Registers an action that runs first when the driver stops, such as clearing a field. */
     void onClose(Runnable action) {
         closeActions.add(action);
@@ -101,7 +153,9 @@ final class DriverResource implements AutoCloseable, ExtensionContext.Store.Clos
                 client.close();
                 LOG.debug("driver stopped id=\"{}\" source={} pid={}",
                         spec.id(), spec.source().describe(), client.pid());
+                outputLog.note("the " + spec.describe() + ", pid " + client.pid() + ", stopped");
             } finally {
+                outputLog.close();
                 tempDirectory.ifPresent(DriverResource::deleteQuietly);
             }
         }

@@ -1,6 +1,7 @@
 package io.storagedriver.junit;
 
 import io.storagedriver.client.DriverOptions;
+import io.storagedriver.client.DriverOutputListener;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,10 @@ import java.util.Optional;
  * @param lifecycle how long the driver lives
  * @param timeouts the start, call and stop timeouts
  * @param driversDirectory the directory searched first for driver executables, if configured
- * @param origin where the driver and its parameters come from, for messages
+ * @param origin where the driver comes from, for messages, such as {@code @WithStorageDriver on
+ *     class com.example.BlobTest}
+ * @param parametersOrigin the place that sets the parameters, named in messages about invalid
+ *     parameters
  */
 record DriverSpec(
         String id,
@@ -27,7 +31,8 @@ record DriverSpec(
         WithStorageDriver.Lifecycle lifecycle,
         DriverDeclaration.Timeouts timeouts,
         Optional<Path> driversDirectory,
-        String origin) {
+        String origin,
+        String parametersOrigin) {
 
     DriverSpec {
         classpath = source.kind() == DriverSource.Kind.MAIN_CLASS ? List.copyOf(classpath)
@@ -36,8 +41,10 @@ record DriverSpec(
     }
 
     /** Builds the client options with already resolved parameters. */
-    DriverOptions toOptions(Map<String, String> resolvedParameters) {
-        DriverOptions.Builder builder = source.toOptions(classpath).parameters(resolvedParameters);
+    DriverOptions toOptions(
+            Map<String, String> resolvedParameters, DriverOutputListener outputListener) {
+        DriverOptions.Builder builder = source.toOptions(classpath).parameters(resolvedParameters)
+                .outputListener(outputListener);
         driversDirectory.ifPresent(builder::driversDirectory);
         if (!timeouts.start().isZero()) {
             builder.startTimeout(timeouts.start());
@@ -51,8 +58,12 @@ record DriverSpec(
         return builder.build();
     }
 
-    /** Returns a short description for messages, such as {@code driver name = "x" (id "a")}. */
+    /**
+     * Returns a short description for messages, such as {@code storage driver (name = "x")} or,
+     * with an id, {@code storage driver "a" (name = "x")}.
+     */
     String describe() {
-        return "storage driver " + source.describe() + (id.isEmpty() ? "" : " (id \"" + id + "\")");
+        return "storage driver" + (id.isEmpty() ? "" : " \"" + id + "\"") + " ("
+                + source.describe() + ")";
     }
 }

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 /** Starts a driver and turns each kind of start failure into a message with its remedy. */
 final class StartFailures {
+    /** The part of the client's message for a driver that did not finish its handshake in time. */
+    private static final String HANDSHAKE_TIMED_OUT = "did not finish its handshake within";
+
     private StartFailures() {}
 
     /**
@@ -37,25 +40,44 @@ final class StartFailures {
             DriverSpec spec, DriverOptions options, StorageDriverException failure) {
         // The client's messages already name the versions, the places searched, the exit status
         // and the standard error, each with its own remedy. This adds the test-side settings.
-        String prefix = "Cannot start the " + spec.describe() + " (" + options.describe()
-                + ") from " + spec.origin() + ": " + withoutFinalPeriod(failure.getMessage());
+        String detail = withoutFinalPeriod(failure.getMessage());
+        String prefix = "Cannot start the " + spec.describe() + resolvedExecutable(spec, options)
+                + " from " + spec.origin() + ": " + detail;
         if (failure instanceof DriverNotFoundException) {
             return prefix + ". A directory to search before the PATH can be set with the "
                     + "configuration parameter " + StorageDriverConfiguration.DRIVERS_DIRECTORY;
         }
         if (failure instanceof InvalidParametersException) {
-            return prefix + ". Fix the parameters in " + spec.origin() + ", or set them with "
-                    + "the configuration parameter " + StorageDriverConfiguration.PARAMETERS;
+            String remedy = ". Fix the driver parameters in " + spec.parametersOrigin();
+            if (!spec.parametersOrigin().contains(StorageDriverConfiguration.PARAMETERS)) {
+                remedy += ", or set them with the configuration parameter "
+                        + StorageDriverConfiguration.PARAMETERS;
+            }
+            return prefix + remedy;
         }
-        if (failure instanceof DriverStartException && failure.getMessage().contains("within")) {
-            return prefix + ". The start timeout is the attribute startTimeoutSeconds of "
-                    + "@WithStorageDriver";
+        if (failure instanceof DriverStartException && detail.contains(HANDSHAKE_TIMED_OUT)) {
+            long seconds = options.startTimeout().toSeconds();
+            return prefix + ". The start timeout is " + seconds
+                    + (seconds == 1 ? " second" : " seconds") + "; set it with the "
+                    + "configuration parameter " + StorageDriverConfiguration.START_TIMEOUT
+                    + " or the attribute startTimeoutSeconds of @WithStorageDriver, and the "
+                    + "configuration parameter wins";
         }
         if (failure instanceof DriverStartException && !spec.classpath().isEmpty()) {
             return prefix + ". The driver JVM's class path is the configuration parameter "
                     + StorageDriverConfiguration.CLASSPATH + ": " + joined(spec.classpath());
         }
         return prefix;
+    }
+
+    /** Returns the absolute path of a relative executable, such as {@code (/work/bin/x)}. */
+    private static String resolvedExecutable(DriverSpec spec, DriverOptions options) {
+        String written = spec.source().value();
+        return options.executable()
+                .map(Path::toString)
+                .filter(absolute -> !absolute.equals(written))
+                .map(absolute -> " (" + absolute + ")")
+                .orElse("");
     }
 
     private static String joined(List<Path> classpath) {

@@ -8,7 +8,8 @@ package io.storagedriver.junit;
  * <p>When one of {@link #NAME}, {@link #EXECUTABLE} and {@link #MAIN_CLASS} is set, it replaces
  * the driver of the annotation together with the annotation's parameters, and {@link
  * #PARAMETERS} gives the new driver's parameters. When none of the three is set, {@link
- * #PARAMETERS} adds to the annotation's parameters and replaces those with the same key.
+ * #PARAMETERS} adds to the annotation's parameters and replaces those with the same key. {@link
+ * #START_TIMEOUT} and {@link #CALL_TIMEOUT} replace the annotation's timeouts either way.
  */
 public final class StorageDriverConfiguration {
     /** Driver name, as in {@link WithStorageDriver#name()}. */
@@ -39,6 +40,30 @@ public final class StorageDriverConfiguration {
 
     /** Directory searched first for {@code registry-storagedriver-<name>} executables. */
     public static final String DRIVERS_DIRECTORY = "storagedriver.driversDirectory";
+
+    /**
+     * Maximum seconds for the driver with the empty id to start and finish its handshake, as a
+     * whole number. It replaces {@link WithStorageDriver#startTimeoutSeconds()}, and 0 keeps the
+     * annotation's value or, without one, the client's default of 30 seconds.
+     */
+    public static final String START_TIMEOUT = "storagedriver.startTimeout";
+
+    /**
+     * Maximum seconds for one call to the driver with the empty id, as a whole number. It
+     * replaces {@link WithStorageDriver#callTimeoutSeconds()}, and 0 keeps the annotation's value
+     * or, without one, the client's default of no limit.
+     */
+    public static final String CALL_TIMEOUT = "storagedriver.callTimeout";
+
+    /**
+     * Path of a file to which every line that the drivers started by the extension write to
+     * standard output or standard error is appended, as {@code [stdout] line} or {@code [stderr]
+     * line}, with a {@code #} line when each driver starts, exits and stops. A launcher such as
+     * the Maven goal sets it to keep the whole log of its drivers. The file and its parent
+     * directories are created when missing. When it cannot be written, the tests run on and a
+     * warning is logged.
+     */
+    public static final String OUTPUT_LOG = "storagedriver.outputLog";
 
     /**
      * Absolute storage path under which the compatibility suite writes, such as {@code

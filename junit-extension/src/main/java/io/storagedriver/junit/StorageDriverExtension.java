@@ -3,11 +3,15 @@ package io.storagedriver.junit;
 import io.storagedriver.StorageDriver;
 import io.storagedriver.client.DriverClient;
 import java.lang.reflect.Executable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
@@ -26,7 +30,7 @@ import org.opentest4j.TestAbortedException;
  */
 final class StorageDriverExtension implements BeforeAllCallback, BeforeEachCallback,
         ParameterResolver, TestExecutionExceptionHandler,
-        LifecycleMethodExecutionExceptionHandler {
+        LifecycleMethodExecutionExceptionHandler, InvocationInterceptor {
 
     static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(StorageDriverExtension.class);
@@ -50,24 +54,30 @@ final class StorageDriverExtension implements BeforeAllCallback, BeforeEachCallb
             if (resolution.spec().lifecycle() == WithStorageDriver.Lifecycle.PER_CLASS) {
                 obtain(resolution, context);
             } else {
-                Placeholders.check(resolution.spec().parameters(), resolution.spec().origin());
+                Placeholders.check(resolution.spec().parameters(),
+                        resolution.spec().parametersOrigin());
             }
         }
         FieldInjector.injectStaticFields(context, StorageDriverExtension::obtain);
     }
 
-    /** Starts the per-method drivers of the test and sets the instance fields of its instances. */
+    /**
+     * Starts the per-method drivers of the test and sets the instance fields of its instances.
+     * Aborts the test when one of its drivers exited during an earlier test.
+     */
     @Override
     public void beforeEach(ExtensionContext context) {
         Class<?> testClass = context.getRequiredTestClass();
         ExtensionContext classContext = DriverResolver.classContext(context, testClass);
+        List<DriverResource> drivers = new ArrayList<>();
         for (String id : DriverResolver.visibleIds(classContext, context.getTestMethod())) {
             DriverResolver.Resolution resolution =
                     DriverResolver.resolve(context, testClass, id, true);
-            if (resolution.spec().lifecycle() == WithStorageDriver.Lifecycle.PER_METHOD) {
-                obtain(resolution, context);
-            }
+            // The per-class drivers were started in beforeAll, so this only looks them up.
+            drivers.add(obtain(resolution, context));
         }
+        context.getStore(NAMESPACE).put(TestDriversKey.class, new TestDrivers(drivers));
+        DriverExits.abortIfExited(drivers);
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
             FieldInjector.injectInstanceFields(context, instance, StorageDriverExtension::obtain);
         }
@@ -97,14 +107,38 @@ final class StorageDriverExtension implements BeforeAllCallback, BeforeEachCallb
         return obtain(resolution, context).client();
     }
 
-    /** Attaches the drivers' standard error unless the test was only aborted by an assumption. */
+    /**
+     * Aborts a dynamic test, such as one size of a {@code @TestFactory} check, when a driver of
+     * its test method exited during an earlier test, and handles its failure like that of a test
+     * method. JUnit calls neither the beforeEach callbacks nor the exception handlers for each
+     * dynamic test.
+     */
+    @Override
+    public void interceptDynamicTest(Invocation<Void> invocation,
+            DynamicTestInvocationContext invocationContext, ExtensionContext context)
+            throws Throwable {
+        List<DriverResource> drivers = testDrivers(context);
+        try {
+            DriverExits.abortIfExited(drivers);
+        } catch (TestAbortedException e) {
+            invocation.skip();
+            throw e;
+        }
+        try {
+            invocation.proceed();
+        } catch (Throwable failure) {
+            throw handleMethodFailure(context, failure);
+        }
+    }
+
+    /**
+     * Attaches the drivers' standard error unless the test was only aborted by an assumption, and
+     * records a driver that the test found exited.
+     */
     @Override
     public void handleTestExecutionException(ExtensionContext context, Throwable failure)
             throws Throwable {
-        if (!(failure instanceof TestAbortedException)) {
-            StderrAttachment.attach(context, failure);
-        }
-        throw failure;
+        throw handleMethodFailure(context, failure);
     }
 
     @Override
@@ -117,15 +151,13 @@ final class StorageDriverExtension implements BeforeAllCallback, BeforeEachCallb
     @Override
     public void handleBeforeEachMethodExecutionException(
             ExtensionContext context, Throwable failure) throws Throwable {
-        StderrAttachment.attach(context, failure);
-        throw failure;
+        throw handleMethodFailure(context, failure);
     }
 
     @Override
     public void handleAfterEachMethodExecutionException(
             ExtensionContext context, Throwable failure) throws Throwable {
-        StderrAttachment.attach(context, failure);
-        throw failure;
+        throw handleMethodFailure(context, failure);
     }
 
     @Override
@@ -136,13 +168,31 @@ final class StorageDriverExtension implements BeforeAllCallback, BeforeEachCallb
     }
 
     /**
+     * Returns what a test method, or its {@code @BeforeEach} or {@code @AfterEach} method, throws
+     * in place of {@code failure}: an abort when a driver of the test exited during an earlier
+     * test, and otherwise {@code failure} with the drivers' standard error attached.
+     */
+    private static Throwable handleMethodFailure(ExtensionContext context, Throwable failure) {
+        if (failure instanceof TestAbortedException) {
+            return failure;
+        }
+        Throwable thrown = DriverExits.onFailure(context, testDrivers(context), failure);
+        if (thrown == failure) {
+            StderrAttachment.attach(context, failure);
+        }
+        return thrown;
+    }
+
+    /**
      * Returns the driver of a resolution, as used from {@code current}, from its owner's store,
      * starting it on first use.
      */
     static DriverResource obtain(DriverResolver.Resolution resolution, ExtensionContext current) {
         ExtensionContext scope = resolution.scope(current);
         DriverResource driver = scope.getStore(NAMESPACE).getOrComputeIfAbsent(resolution.key(),
-                key -> DriverResource.start(resolution.spec()), DriverResource.class);
+                key -> DriverResource.start(resolution.spec(),
+                        ConfiguredDriver.outputLog(current)),
+                DriverResource.class);
         // Outside the computation, which should touch no other store entry.
         if (driver.markAnnounced()) {
             StderrAttachment.register(scope, driver);
@@ -152,6 +202,28 @@ final class StorageDriverExtension implements BeforeAllCallback, BeforeEachCallb
                     scope.publishReportEntry("storagedriver.tempdir", directory.toString()));
         }
         return driver;
+    }
+
+    /**
+     * Returns the drivers that beforeEach found for the test method of {@code context}, which is
+     * the method's context or, for a dynamic test, a context below it.
+     */
+    private static List<DriverResource> testDrivers(ExtensionContext context) {
+        return context.getStore(NAMESPACE)
+                .getOrDefault(TestDriversKey.class, TestDrivers.class, TestDrivers.NONE)
+                .drivers();
+    }
+
+    /** Key of the {@link TestDrivers} in a test method's store; no other context stores one. */
+    private static final class TestDriversKey {}
+
+    /** The drivers of one test method. */
+    private record TestDrivers(List<DriverResource> drivers) {
+        static final TestDrivers NONE = new TestDrivers(List.of());
+
+        TestDrivers {
+            drivers = List.copyOf(drivers);
+        }
     }
 
     private static String describe(ParameterContext parameter) {

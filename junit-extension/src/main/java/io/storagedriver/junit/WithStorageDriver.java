@@ -69,6 +69,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * their standard error are added to the failure as a suppressed exception, and the original
  * exception is rethrown.
  *
+ * <p>When a driver exits while tests use it, the first test that finds it no longer running fails
+ * with the exit. Every later test of that driver, dynamic tests included, is aborted (reported as
+ * skipped) before it runs, with the reason {@code driver <name> exited (exit code <n>) during
+ * <test>; not run}. The test is named by its check id in the compatibility suite, and otherwise
+ * by its class and method.
+ *
  * <h2>Several drivers, inheritance and nesting</h2>
  *
  * <p>The annotation is repeatable, with a distinct {@link #id()} for each driver. A parameter or
@@ -96,8 +102,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * class needs it and stops when the engine finishes. A launcher that selects the check classes of
  * the compatibility suite, such as the Maven goal, so starts one driver process, not one per
  * check class. Files that one class writes to such a driver stay visible to the classes that run
- * after it, and when the driver process exits, the classes that run after it fail too. Classes
- * whose marker annotations set different timeouts get separate drivers.
+ * after it, and when the driver process exits, the tests of the classes that run after it are
+ * aborted. Classes whose marker annotations set different timeouts get separate drivers.
  *
  * <h2>Parallel execution</h2>
  *

@@ -2,12 +2,14 @@ package io.storagedriver.junit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.testkit.engine.EventConditions.container;
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
+import io.storagedriver.DriverTimeoutException;
 import io.storagedriver.client.DriverClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 class ConfigurationTest {
     private static final String IN_MEMORY_CLASS = "io.storagedriver.drivers.InMemoryDriver";
+    private static final String SLOW_CLASS = "io.storagedriver.junit.testdrivers.SlowDriver";
 
     @Test
     void configurationParameterReplacesAnnotatedDriver() {
@@ -167,6 +170,36 @@ class ConfigurationTest {
                         && m.contains("PER_METHOD"));
     }
 
+    @Test
+    void configuredStartTimeoutReplacesAnnotation() {
+        EngineExecutionResults results = FixtureRuns.run(
+                Map.of(StorageDriverConfiguration.START_TIMEOUT, "1"), SlowStartFixture.class);
+
+        assertClassFailed(results, SlowStartFixture.class,
+                m -> m.contains("did not finish its handshake within 1000 ms")
+                        && m.contains("The start timeout is 1 second;")
+                        && m.contains(StorageDriverConfiguration.START_TIMEOUT));
+    }
+
+    @Test
+    void configuredCallTimeoutReplacesAnnotation() {
+        EngineExecutionResults results = FixtureRuns.run(
+                Map.of(StorageDriverConfiguration.CALL_TIMEOUT, "1"), SlowCallFixture.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+    }
+
+    @Test
+    void invalidTimeoutFailsClass() {
+        EngineExecutionResults results = FixtureRuns.run(
+                Map.of(StorageDriverConfiguration.START_TIMEOUT, "soon"),
+                MissingDriverFixture.class);
+
+        assertClassFailed(results, MissingDriverFixture.class,
+                m -> m.contains(StorageDriverConfiguration.START_TIMEOUT) && m.contains("\"soon\"")
+                        && m.contains("whole number of seconds"));
+    }
+
     private static void assertClassFailed(
             EngineExecutionResults results, Class<?> fixture, Predicate<String> expected) {
         results.containerEvents().assertThatEvents().haveExactly(1,
@@ -242,6 +275,24 @@ class ConfigurationTest {
     static class MalformedParameterFixture {
         @Test
         void neverRuns() {}
+    }
+
+    /** Its handshake takes 30 seconds, far longer than its own start timeout of 20. */
+    @WithStorageDriver(mainClass = SLOW_CLASS, parameters = "startdelay=30",
+            startTimeoutSeconds = 20, stopTimeoutSeconds = 1)
+    static class SlowStartFixture {
+        @Test
+        void neverRuns() {}
+    }
+
+    /** Its getContent takes 5 seconds, within its own call timeout of 60. */
+    @WithStorageDriver(mainClass = SLOW_CLASS, parameters = "calldelay=5",
+            callTimeoutSeconds = 60)
+    static class SlowCallFixture {
+        @Test
+        void timesOut(DriverClient driver) {
+            assertThrows(DriverTimeoutException.class, () -> driver.getContent("/slow"));
+        }
     }
 
     @WithStorageDriver(name = "inmemory", mainClass = IN_MEMORY_CLASS)

@@ -1,11 +1,14 @@
 package io.storagedriver.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.storagedriver.StorageDriverException;
 import io.storagedriver.client.DriverClient;
+import io.storagedriver.junit.testdrivers.ChattyDriver;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
@@ -32,6 +36,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 class SharedDriverTest {
     private static final Map<String, String> IN_MEMORY = Map.of(
             StorageDriverConfiguration.MAIN_CLASS, "io.storagedriver.drivers.InMemoryDriver");
+    private static final String CHATTY = ChattyDriver.class.getName();
 
     @Test
     void configuredDriverSharedByClasses() throws Exception {
@@ -101,8 +106,7 @@ class SharedDriverTest {
     @Test
     void failureCarriesSharedDriverStderr() {
         EngineExecutionResults results = FixtureRuns.run(
-                Map.of(StorageDriverConfiguration.MAIN_CLASS,
-                        "io.storagedriver.junit.testdrivers.ChattyDriver"),
+                Map.of(StorageDriverConfiguration.MAIN_CLASS, CHATTY),
                 FirstFixture.class, FailingFixture.class);
 
         results.testEvents().assertStatistics(stats -> stats.started(3).succeeded(2).failed(1));
@@ -113,6 +117,28 @@ class SharedDriverTest {
         assertEquals(1, attached.size(), Arrays.toString(failure.getSuppressed()));
         FixtureRuns.assertContains(attached.get(0).getMessage(),
                 "chatty driver stored /shared-failure", "is running");
+    }
+
+    @Test
+    void crashFailsOneTestAndAbortsLaterOnes() {
+        Map<String, String> configuration = new HashMap<>(Map.of(
+                StorageDriverConfiguration.MAIN_CLASS, CHATTY,
+                "junit.jupiter.testclass.order.default",
+                ClassOrderer.OrderAnnotation.class.getName()));
+        EngineExecutionResults results = FixtureRuns.run(configuration,
+                LaterFixture.class, CrashingFixture.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(3).failed(1).aborted(2));
+        assertEquals(0, results.containerEvents().failed().count(), FixtureRuns.describe(results));
+        Throwable failure = FixtureRuns.failureOf(results, "crashes");
+        assertInstanceOf(StorageDriverException.class, failure);
+        String reason = "driver chatty exited (exit code " + ChattyDriver.CRASH_STATUS
+                + ") during CrashingFixture.crashes(); not run";
+        List<String> reasons = results.testEvents().aborted().stream()
+                .map(event -> event.getPayload(TestExecutionResult.class).orElseThrow()
+                        .getThrowable().orElseThrow().getMessage())
+                .toList();
+        assertEquals(List.of(reason, reason), reasons);
     }
 
     @Test
@@ -239,6 +265,29 @@ class SharedDriverTest {
         @Test
         void test(DriverClient driver, TestReporter reporter) {
             publishPid(reporter, driver);
+        }
+    }
+
+    @WithStorageDriver
+    @Order(1)
+    static class CrashingFixture {
+        @Test
+        void crashes(DriverClient driver) {
+            driver.getContent("/crash");
+        }
+    }
+
+    @WithStorageDriver
+    @Order(2)
+    static class LaterFixture {
+        @Test
+        void first(DriverClient driver) {
+            driver.putContent("/later", new byte[] {1});
+        }
+
+        @Test
+        void second(DriverClient driver) {
+            driver.putContent("/later", new byte[] {2});
         }
     }
 

@@ -1,6 +1,7 @@
 package io.storagedriver.junit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.platform.testkit.engine.EventConditions.container;
 import static org.junit.platform.testkit.engine.EventConditions.event;
@@ -64,6 +65,33 @@ class StartFailureTest {
         FixtureRuns.assertContains(failure.getMessage(), "rootdirectory",
                 StorageDriverConfiguration.PARAMETERS);
         assertInstanceOf(InvalidParametersException.class, failure.getCause());
+    }
+
+    @Test
+    void rejectedConfiguredParametersNameConfiguration() {
+        EngineExecutionResults results = FixtureRuns.run(
+                Map.of(StorageDriverConfiguration.NAME, "filesystem"), MissingNameFixture.class);
+
+        Throwable failure = FixtureRuns.failureOf(results, "MissingNameFixture");
+        String message = failure.getMessage();
+        FixtureRuns.assertContains(message, "Cannot start the storage driver (name = "
+                + "\"filesystem\") from the configuration parameter storagedriver.name (which "
+                + "replaces the driver of @WithStorageDriver on class "
+                + MissingNameFixture.class.getName() + "): ", "Fix the driver parameters in the "
+                + "configuration parameter " + StorageDriverConfiguration.PARAMETERS);
+        assertFalse(message.contains("driver driver"), message);
+        assertFalse(message.contains("or set them with"), message);
+        assertInstanceOf(InvalidParametersException.class, failure.getCause());
+    }
+
+    @Test
+    void rejectedAnnotatedParametersNameAnnotation() {
+        EngineExecutionResults results = FixtureRuns.run(MissingParameterFixture.class);
+
+        String message = FixtureRuns.failureOf(results, "MissingParameterFixture").getMessage();
+        FixtureRuns.assertContains(message, "Fix the driver parameters in @WithStorageDriver on "
+                + "class " + MissingParameterFixture.class.getName() + ", or set them with the "
+                + "configuration parameter " + StorageDriverConfiguration.PARAMETERS);
     }
 
     @Test

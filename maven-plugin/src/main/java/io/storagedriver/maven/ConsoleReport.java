@@ -2,15 +2,17 @@ package io.storagedriver.maven;
 
 import io.storagedriver.DriverExitedException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
  * Writes the suite's progress and results to a {@link RunLog} in the manner of Maven Surefire: a
  * line per suite class as it starts and finishes, then the failures and errors with the first
- * line of each cause, then the counts, the reports folder and the command that reruns one
- * failed check.
+ * line of each cause, the reasons for aborted checks, then the counts, the reports folder and the
+ * command that reruns one failed check.
  */
 final class ConsoleReport {
     private final RunLog log;
@@ -51,8 +53,10 @@ final class ConsoleReport {
         log.info("");
         log.info("Results:");
         log.info("");
-        printGroup("Failures:", failed, CheckResult.Status.FAILED);
-        printGroup("Errors:", failed, CheckResult.Status.ERROR);
+        List<FailedCheck> failedChecks = FailedCheck.of(failed);
+        printGroup("Failures:", failedChecks, CheckResult.Status.FAILED);
+        printGroup("Errors:", failedChecks, CheckResult.Status.ERROR);
+        printSkipReasons(result.checks());
         if (failed.isEmpty()) {
             log.info(result.countLine());
         } else {
@@ -75,16 +79,58 @@ final class ConsoleReport {
         }
     }
 
-    private void printGroup(String title, List<CheckResult> failed, CheckResult.Status status) {
-        List<CheckResult> group = failed.stream().filter(c -> c.status() == status).toList();
+    /** Writes one line per failed check of the group, with the cause of its first failed test. */
+    private void printGroup(String title, List<FailedCheck> failed, CheckResult.Status status) {
+        List<FailedCheck> group = failed.stream()
+                .filter(check -> check.first().status() == status)
+                .toList();
         if (group.isEmpty()) {
             return;
         }
         log.error(title);
-        for (CheckResult check : group) {
-            log.error("  " + check.label() + ": " + causeLine(check));
+        for (FailedCheck check : group) {
+            String count = check.tests() == 1 ? "" : " (" + check.tests() + " tests)";
+            log.error("  " + check.first().label() + ": " + causeLine(check.first()) + count);
         }
         log.info("");
+    }
+
+    /**
+     * A check with its failed tests, so that a check with several, such as one test per size, is
+     * listed once: under Failures or Errors as its first failed test is.
+     *
+     * @param first the first failed test of the check
+     * @param tests the number of failed tests of the check
+     */
+    private record FailedCheck(CheckResult first, int tests) {
+        static List<FailedCheck> of(List<CheckResult> failed) {
+            Map<String, FailedCheck> checks = new LinkedHashMap<>();
+            for (CheckResult test : failed) {
+                checks.merge(test.label(), new FailedCheck(test, 1),
+                        (earlier, later) -> new FailedCheck(earlier.first(), earlier.tests() + 1));
+            }
+            return List.copyOf(checks.values());
+        }
+    }
+
+    /**
+     * Writes each reason for which checks were aborted once, with their number, such as a driver
+     * that exited during an earlier check. Checks that were disabled or excluded are left out.
+     */
+    private void printSkipReasons(List<CheckResult> checks) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (CheckResult check : checks) {
+            if (check.status() == CheckResult.Status.SKIPPED && check.failure().cause() != null) {
+                counts.merge(check.failure().firstLine(), 1, Integer::sum);
+            }
+        }
+        for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+            int count = entry.getValue();
+            log.warn(count + (count == 1 ? " test" : " tests") + " skipped: " + entry.getKey());
+        }
+        if (!counts.isEmpty()) {
+            log.info("");
+        }
     }
 
     /** Returns the first line of the cause, naming the exit code when the driver crashed. */

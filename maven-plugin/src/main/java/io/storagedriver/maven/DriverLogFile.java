@@ -1,85 +1,99 @@
 package io.storagedriver.maven;
 
-import io.storagedriver.DriverExitedException;
-import io.storagedriver.DriverStartException;
+import io.storagedriver.client.DriverOutputListener;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 
 /**
- * The {@code driver.log} beside the reports: the last lines that drivers wrote to standard error,
- * from the driver started to check the configuration and from the drivers of failed checks.
+ * The {@code driver.log} beside the reports: every line that the drivers of one run wrote to
+ * standard output or standard error, as {@code [stdout] line} or {@code [stderr] line}, with
+ * {@code #} lines when each driver starts and stops.
  *
- * <p>TODO: the client keeps only the last lines of a driver's standard error (its {@code
- * stderrTail()}), so the file contains those tails. The full output of the drivers that the
- * suite starts reaches only the build log.
+ * <p>The goal writes the lines of the driver it starts to check the configuration. The suite's
+ * extension appends those of the drivers it starts, because the goal sets {@code
+ * storagedriver.outputLog} to this file. Both open the file in append mode and write each line
+ * with one call, which on a local file system keeps lines of different drivers whole.
  */
-final class DriverLogFile {
+final class DriverLogFile implements DriverOutputListener, AutoCloseable {
     private final Path path;
-    private final List<String> lines = new ArrayList<>();
+    private final RunLog log;
+    private FileChannel channel;
 
-    DriverLogFile(Path path) {
+    private DriverLogFile(Path path, RunLog log, FileChannel channel) {
         this.path = path;
+        this.log = log;
+        this.channel = channel;
+    }
+
+    /**
+     * Creates the file empty, replacing an older one.
+     *
+     * @param log receives a warning when a later line cannot be written
+     * @throws CannotRunException when the file cannot be created
+     */
+    static DriverLogFile create(Path path, RunLog log) throws CannotRunException {
+        try {
+            Files.createDirectories(path.toAbsolutePath().getParent());
+            // Java rejects APPEND together with TRUNCATE_EXISTING, so delete the file first.
+            Files.deleteIfExists(path);
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            return new DriverLogFile(path, log, channel);
+        } catch (IOException e) {
+            throw new CannotRunException("Failed to create the driver log " + path + ": " + e, e);
+        }
     }
 
     Path path() {
         return path;
     }
 
-    /** Adds the lines under a heading, which notes when there are none. */
-    void section(String heading, List<String> output) {
-        lines.add("# " + heading + (output.isEmpty() ? ": no output" : ":"));
-        lines.addAll(output);
+    /** Appends a line about a driver, such as that it started. */
+    void note(String text) {
+        append("# " + text);
     }
 
-    /**
-     * Adds the driver output that a failed check carries: the tails that the suite's extension
-     * attaches to a failure as suppressed exceptions of type {@code DriverStderr}, and the
-     * standard error of a driver that crashed or failed to start.
-     */
-    void addFailure(CheckResult check) {
-        if (check.failure() == null || check.failure().cause() == null) {
+    @Override
+    public void onLine(Stream stream, String line) {
+        append("[" + stream.name().toLowerCase(Locale.ROOT) + "] " + line);
+    }
+
+    /** Called by the threads that read the driver's output and by the goal's thread. */
+    private synchronized void append(String line) {
+        if (channel == null) {
             return;
         }
-        for (Throwable suppressed : check.failure().cause().getSuppressed()) {
-            if (suppressed.getClass().getSimpleName().equals("DriverStderr")) {
-                section("driver output attached to " + check.name(),
-                        List.of(String.valueOf(suppressed.getMessage())));
-            }
-        }
-        for (Throwable cause = check.failure().cause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof DriverExitedException exited) {
-                String code = exited.exitCode().isPresent()
-                        ? "exit code " + exited.exitCode().getAsInt() : "exit code not known";
-                section("standard error of the driver that exited (" + code + ") during "
-                        + check.label(), exited.stderrTail());
-                return;
-            }
-            if (cause instanceof DriverStartException start) {
-                section("standard error of the driver that failed to start for "
-                        + check.label(), start.stderrTail());
-                return;
-            }
-            if (cause.getCause() == cause) {
-                return;
-            }
-        }
-    }
-
-    void write() throws IOException {
-        Files.createDirectories(path.getParent());
-        Files.write(path, lines, StandardCharsets.UTF_8);
-    }
-
-    /** Writes the file, and only warns when that fails, for use while another error is raised. */
-    void writeQuietly(RunLog log) {
+        ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
         try {
-            write();
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
         } catch (IOException e) {
-            log.warn("Failed to write the driver log " + path + ": " + e);
+            log.warn("Failed to write the driver log " + path + ", so it ends here: " + e);
+            closeQuietly();
         }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.warn("Failed to close the driver log " + path + ": " + e);
+        }
+        channel = null;
     }
 }

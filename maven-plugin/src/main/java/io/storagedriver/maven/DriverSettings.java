@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -24,15 +25,26 @@ final class DriverSettings {
     static final String DRIVERS_DIRECTORY = StorageDriverConfiguration.DRIVERS_DIRECTORY;
     static final String ROOT_PREFIX = StorageDriverConfiguration.ROOT_PREFIX;
     static final String BENCHMARKS = StorageDriverConfiguration.BENCHMARKS;
+    static final String START_TIMEOUT = StorageDriverConfiguration.START_TIMEOUT;
+    static final String CALL_TIMEOUT = StorageDriverConfiguration.CALL_TIMEOUT;
+    static final String OUTPUT_LOG = StorageDriverConfiguration.OUTPUT_LOG;
     static final String TIMEOUT_DEFAULT = "junit.jupiter.execution.timeout.default";
     static final String CAPTURE_STDOUT = "junit.platform.output.capture.stdout";
     static final String CAPTURE_STDERR = "junit.platform.output.capture.stderr";
 
     private DriverSettings() {}
 
-    /** Returns the options that start the driver the request chooses. */
-    static DriverOptions options(SuiteRequest request) throws CannotRunException {
+    /**
+     * Returns the options that start the driver the request chooses, with its timeouts and its
+     * parameters as the driver receives them.
+     *
+     * @param tempDirectory returns the directory that {@code ${tempdir}} stands for, the same one
+     *     every time; called only when a parameter uses it
+     */
+    static DriverOptions.Builder options(SuiteRequest request, Supplier<Path> tempDirectory)
+            throws CannotRunException {
         checkOneDriver(request);
+        checkTimeouts(request);
         DriverOptions.Builder builder;
         try {
             if (present(request.name())) {
@@ -46,9 +58,13 @@ final class DriverSettings {
         } catch (IllegalArgumentException e) {
             throw new CannotRunException("Invalid driver configuration: " + e.getMessage(), e);
         }
-        return builder.parameters(request.parameters())
-                .driversDirectory(request.driversDirectory())
-                .build();
+        for (Map.Entry<String, String> entry : request.parameters().entrySet()) {
+            builder.parameter(entry.getKey(),
+                    ParameterValues.decode(entry.getValue(), tempDirectory));
+        }
+        return builder.driversDirectory(request.driversDirectory())
+                .startTimeout(request.startTimeout())
+                .callTimeout(request.callTimeout());
     }
 
     /**
@@ -56,15 +72,13 @@ final class DriverSettings {
      * the request leaves unset are passed as empty values, because the suite's extension would
      * otherwise fall back to system properties of the same names, which Maven sets from {@code
      * -D} options with unresolved parameter references. Benchmarks are switched on, so that the
-     * tag expressions alone decide whether they run.
+     * tag expressions alone decide whether they run. The extension appends the output of the
+     * drivers it starts to the {@value SuiteRunner#DRIVER_LOG} in the reports folder.
      */
     static Map<String, String> configurationParameters(SuiteRequest request)
             throws CannotRunException {
         checkOneDriver(request);
-        if (request.timeout().isNegative()) {
-            throw new CannotRunException("storagedriver.timeout must be 0 (no limit) or a number"
-                    + " of seconds, but is " + request.timeout().toSeconds() + ".");
-        }
+        checkTimeouts(request);
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(NAME, present(request.name()) ? request.name().strip() : "");
         parameters.put(EXECUTABLE, request.executable() == null ? ""
@@ -80,6 +94,10 @@ final class DriverSettings {
         parameters.put(ROOT_PREFIX, present(request.rootPrefix()) ? request.rootPrefix().strip()
                 : "");
         parameters.put(BENCHMARKS, "true");
+        parameters.put(START_TIMEOUT, Long.toString(request.startTimeout().toSeconds()));
+        parameters.put(CALL_TIMEOUT, Long.toString(request.callTimeout().toSeconds()));
+        parameters.put(OUTPUT_LOG, request.reportsDirectory().resolve(SuiteRunner.DRIVER_LOG)
+                .toAbsolutePath().toString());
         if (!request.timeout().isZero()) {
             parameters.put(TIMEOUT_DEFAULT, request.timeout().toSeconds() + " s");
         }
@@ -101,9 +119,19 @@ final class DriverSettings {
     }
 
     /**
+     * Returns a description from {@link #describe} with an article, to use in a sentence: {@code
+     * the driver (driver name 'filesystem')}.
+     */
+    static String theDriver(String driver) {
+        return "the driver (" + driver + ")";
+    }
+
+    /**
      * Joins the parameters as {@code key=value,key=value}, the form of {@value #PARAMETERS}.
-     * That form cannot carry a comma, nor an equals sign in a key, so such parameters are
-     * rejected. The message names the key but never the value.
+     * The values are already in the extension's placeholder syntax (see {@link
+     * ParameterValues}), so a <code>${</code> from a secret arrives escaped. That form cannot
+     * carry a comma, nor an equals sign in a key, so such parameters are rejected. The message
+     * names the key but never the value.
      */
     static String encodeParameters(Map<String, String> values) throws CannotRunException {
         List<String> pairs = new ArrayList<>();
@@ -121,6 +149,21 @@ final class DriverSettings {
             pairs.add(key + "=" + entry.getValue());
         }
         return String.join(",", pairs);
+    }
+
+    private static void checkTimeouts(SuiteRequest request) throws CannotRunException {
+        if (request.timeout().isNegative()) {
+            throw new CannotRunException("storagedriver.timeout must be 0 (no limit) or a number"
+                    + " of seconds, but is " + request.timeout().toSeconds() + ".");
+        }
+        if (request.startTimeout().isNegative() || request.startTimeout().isZero()) {
+            throw new CannotRunException("storagedriver.startTimeout must be a positive number"
+                    + " of seconds, but is " + request.startTimeout().toSeconds() + ".");
+        }
+        if (request.callTimeout().isNegative()) {
+            throw new CannotRunException("storagedriver.callTimeout must be 0 (no limit) or a"
+                    + " number of seconds, but is " + request.callTimeout().toSeconds() + ".");
+        }
     }
 
     private static void checkOneDriver(SuiteRequest request) throws CannotRunException {

@@ -1,29 +1,49 @@
 package io.storagedriver.maven;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Resolves driver parameter values that refer to an environment variable ({@code env:NAME}) or a
- * Java system property ({@code sys:NAME}), so that secrets need not appear in the POM or on the
- * command line. Maven prints configured parameter values under {@code -X}, so references are
- * resolved only here, inside the goal, and the resolved values are never logged.
+ * Resolves driver parameter values that refer to an environment variable or a Java system
+ * property, and writes every value in the placeholder syntax of the suite's JUnit extension.
+ *
+ * <p>A whole value {@code env:NAME} or {@code ${env:NAME}} is replaced by that environment
+ * variable, and {@code sys:NAME} or {@code ${sys:NAME}} by that system property. Maven prints
+ * configured parameter values under {@code -X}, so references are resolved only here, inside the
+ * goal, and the resolved values are never logged.
+ *
+ * <p>The extension reads <code>${...}</code> in a value as a placeholder, so every <code>${</code>
+ * is escaped as <code>$${</code>, and a value, such as a secret from the environment, always
+ * reaches the driver exactly as it was. The one exception is {@code ${tempdir}} in a value that
+ * the user wrote, which stays a placeholder: the suite replaces it with a new temporary
+ * directory, deleted after the run. Any other <code>${...}</code> in a written value reaches the
+ * driver unchanged.
  */
 final class ParameterValues {
     static final String ENV_PREFIX = "env:";
     static final String SYS_PREFIX = "sys:";
+    static final String TEMPDIR = "${tempdir}";
+
+    /** A whole-value reference: {@code env:NAME} or {@code sys:NAME}, bare or braced. */
+    private static final Pattern REFERENCE =
+            Pattern.compile("(env:|sys:)(.*)|\\$\\{(env:|sys:)([^}]*)}");
 
     private ParameterValues() {}
 
     /**
-     * Returns {@code configured} with every reference replaced by the value it names; other values
-     * are kept as they are. A null map or null value counts as empty.
+     * Returns {@code configured} with every reference replaced by the value it names, and every
+     * value in the extension's placeholder syntax. A null map counts as empty.
      *
      * @param environment returns an environment variable's value, or null when it is not set
      * @param systemProperties returns a system property's value, or null when it is not set
-     * @throws CannotRunException when a reference names a variable or property that is not set;
-     *     the message names the parameter and the reference, never a value
+     * @throws CannotRunException when a value is empty or null, a reference names a variable or
+     *     property that is not set or is empty, or a value contains a reference inside other
+     *     text. The message names the parameter and the reference, never a value.
      */
     static Map<String, String> resolve(Map<String, String> configured,
             UnaryOperator<String> environment, UnaryOperator<String> systemProperties)
@@ -35,15 +55,51 @@ final class ParameterValues {
         for (Map.Entry<String, String> entry : configured.entrySet()) {
             String key = entry.getKey();
             String value = entry.getValue() == null ? "" : entry.getValue();
-            String reference = value.strip();
-            if (reference.startsWith(ENV_PREFIX)) {
-                value = lookUp(key, reference, "environment variable", environment);
-            } else if (reference.startsWith(SYS_PREFIX)) {
-                value = lookUp(key, reference, "system property", systemProperties);
+            Matcher reference = REFERENCE.matcher(value.strip());
+            if (reference.matches()) {
+                boolean braced = reference.group(3) != null;
+                String prefix = braced ? reference.group(3) : reference.group(1);
+                String name = braced ? reference.group(4) : reference.group(2);
+                UnaryOperator<String> source =
+                        prefix.equals(ENV_PREFIX) ? environment : systemProperties;
+                resolved.put(key, escape(lookUp(key, reference.group(), prefix, name, source)));
+                continue;
             }
-            resolved.put(key, value);
+            if (value.isEmpty()) {
+                throw emptyValue(key);
+            }
+            if (value.contains("${" + ENV_PREFIX) || value.contains("${" + SYS_PREFIX)) {
+                throw new CannotRunException("Driver parameter '" + key + "' contains a ${env:...}"
+                        + " or ${sys:...} reference inside other text, and the goal resolves only"
+                        + " a whole value such as env:NAME or ${env:NAME}. Put the whole value in"
+                        + " the variable or property.");
+            }
+            resolved.put(key, escapeExceptTempdir(value));
         }
         return resolved;
+    }
+
+    /**
+     * Returns the value that the driver receives for a value in the extension's placeholder
+     * syntax: <code>$${</code> becomes <code>${</code>, and {@code ${tempdir}} becomes the
+     * directory that {@code tempDirectory} returns, which must be the same every time.
+     */
+    static String decode(String value, Supplier<Path> tempDirectory) {
+        StringBuilder decoded = new StringBuilder();
+        int position = 0;
+        while (position < value.length()) {
+            if (value.startsWith("$${", position)) {
+                decoded.append("${");
+                position += 3;
+            } else if (value.startsWith(TEMPDIR, position)) {
+                decoded.append(tempDirectory.get());
+                position += TEMPDIR.length();
+            } else {
+                decoded.append(value.charAt(position));
+                position++;
+            }
+        }
+        return decoded.toString();
     }
 
     /**
@@ -67,12 +123,35 @@ final class ParameterValues {
         return parsed;
     }
 
-    private static String lookUp(String key, String reference, String kind,
+    /** Escapes every <code>${</code>, so that the extension passes the value on unchanged. */
+    static String escape(String value) {
+        return value.replace("${", "$${");
+    }
+
+    private static String escapeExceptTempdir(String value) {
+        StringBuilder escaped = new StringBuilder();
+        int position = 0;
+        while (position < value.length()) {
+            if (value.startsWith(TEMPDIR, position)) {
+                escaped.append(TEMPDIR);
+                position += TEMPDIR.length();
+            } else if (value.startsWith("${", position)) {
+                escaped.append("$${");
+                position += 2;
+            } else {
+                escaped.append(value.charAt(position));
+                position++;
+            }
+        }
+        return escaped.toString();
+    }
+
+    private static String lookUp(String key, String reference, String prefix, String name,
             UnaryOperator<String> source) throws CannotRunException {
-        String name = reference.substring(reference.indexOf(':') + 1);
+        String kind = prefix.equals(ENV_PREFIX) ? "environment variable" : "system property";
         if (name.isEmpty()) {
             throw new CannotRunException("Driver parameter '" + key + "' has the reference '"
-                    + reference + "' without a name. Write " + reference + "NAME.");
+                    + reference + "' without a name. Write " + prefix + "NAME.");
         }
         String value = source.apply(name);
         if (value == null) {
@@ -80,6 +159,19 @@ final class ParameterValues {
                     + " " + name + ", which is not set. Set it before running Maven, or change"
                     + " the parameter's value.");
         }
+        if (value.isEmpty()) {
+            throw new CannotRunException("Driver parameter '" + key + "' refers to the " + kind
+                    + " " + name + ", which is empty. Set it to the value before running Maven.");
+        }
         return value;
+    }
+
+    private static CannotRunException emptyValue(String key) {
+        return new CannotRunException("Driver parameter '" + key + "' is empty. Give it a value,"
+                + " or read it from the environment or a system property with a whole value"
+                + " env:NAME or sys:NAME, which the goal also accepts as ${env:NAME} or"
+                + " ${sys:NAME}. In a POM, Maven turns a whole value ${...} that it cannot"
+                + " resolve, such as ${env:NAME} or ${tempdir}, into an empty value, so write"
+                + " env:NAME there, or $${tempdir} for a temporary directory.");
     }
 }

@@ -6,6 +6,7 @@ import io.storagedriver.DriverStartException;
 import io.storagedriver.IncompatibleVersionException;
 import io.storagedriver.InvalidParametersException;
 import io.storagedriver.StorageDriverException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,6 +18,8 @@ import java.util.Optional;
 final class StartFailures {
     /** At most this many lines of the driver's standard error go into a message. */
     private static final int MAX_STDERR_LINES = 20;
+    /** The part of the client's message for a driver that did not finish its handshake in time. */
+    private static final String HANDSHAKE_TIMED_OUT = "did not finish its handshake within";
 
     private StartFailures() {}
 
@@ -35,9 +38,15 @@ final class StartFailures {
         return Optional.empty();
     }
 
-    /** Describes {@code failure} of the driver that {@code driver} names, as one message. */
-    static String describe(StorageDriverException failure, String driver) {
+    /**
+     * Describes {@code failure} of the driver that {@code driver} names, as one message.
+     *
+     * @param driver the driver as {@link DriverSettings#describe} gives it
+     * @param startTimeout the start timeout that the driver had, for the remedy of a timeout
+     */
+    static String describe(StorageDriverException failure, String driver, Duration startTimeout) {
         String detail = failure.getMessage() == null ? "" : failure.getMessage();
+        String subject = capitalized(DriverSettings.theDriver(driver));
         if (failure instanceof DriverNotFoundException notFound) {
             StringBuilder message = new StringBuilder("Storage driver not found (" + driver
                     + "): " + detail);
@@ -51,22 +60,29 @@ final class StartFailures {
             return message.toString();
         }
         if (failure instanceof IncompatibleVersionException incompatible) {
-            return "Storage driver " + driver + " is incompatible with this plugin: client"
-                    + " version " + orUnknown(incompatible.clientVersion()) + ", driver version "
+            return subject + " is incompatible with this plugin: client version "
+                    + orUnknown(incompatible.clientVersion()) + ", driver version "
                     + orUnknown(incompatible.driverVersion()) + ". " + detail
                     + "\nUse a driver built for the same major version and no newer minor"
                     + " version than the client.";
         }
         if (failure instanceof InvalidParametersException) {
-            return "Storage driver " + driver + " rejected its parameters: " + detail
-                    + "\nCheck storagedriver.parameters in the plugin configuration. Parameter"
-                    + " values are not shown because they may be secrets.";
+            return subject + " rejected its parameters: " + detail
+                    + "\nFix the driver parameters: <parameters> in the plugin configuration, or"
+                    + " storagedriver.parameters on the command line. Parameter values are not"
+                    + " shown because they may be secrets.";
         }
         if (failure instanceof DriverStartException start) {
-            return "Storage driver " + driver + " failed to start: " + detail
-                    + stderrTail(start.stderrTail(), detail);
+            long seconds = startTimeout.toSeconds();
+            String remedy = detail.contains(HANDSHAKE_TIMED_OUT)
+                    ? "\nThe start timeout is " + seconds + (seconds == 1 ? " second" : " seconds")
+                            + "; raise it with the goal's startTimeout parameter (property"
+                            + " storagedriver.startTimeout)."
+                    : "";
+            return subject + " failed to start: " + detail + stderrTail(start.stderrTail(), detail)
+                    + remedy;
         }
-        return "Storage driver " + driver + " failed: " + detail;
+        return subject + " failed: " + detail;
     }
 
     /** Describes a driver that exited while the suite ran, with its exit code and last output. */
@@ -75,8 +91,12 @@ final class StartFailures {
                 ? "exit code " + exited.exitCode().getAsInt()
                 : "exit code not known yet";
         String detail = exited.getMessage() == null ? "" : exited.getMessage();
-        return "Storage driver " + driver + " crashed (" + code + "): " + detail
-                + stderrTail(exited.stderrTail(), detail);
+        return capitalized(DriverSettings.theDriver(driver)) + " exited (" + code + "): "
+                + detail + stderrTail(exited.stderrTail(), detail);
+    }
+
+    private static String capitalized(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     /** Returns the last lines of standard error, unless {@code detail} already ends with them. */

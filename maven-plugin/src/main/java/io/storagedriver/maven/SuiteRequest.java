@@ -18,8 +18,10 @@ import java.util.function.UnaryOperator;
  * @param executable the driver's executable, or null
  * @param mainClass the main class of a Java driver, or null
  * @param classpath the classpath of a {@code mainClass} driver
- * @param parameters the driver parameters with references already resolved; the values may be
- *     secrets, so {@link #toString()} shows only the keys
+ * @param parameters the driver parameters with references already resolved, written in the suite's
+ *     placeholder syntax, where {@code ${tempdir}} is a temporary directory and <code>$${</code> a
+ *     literal <code>${</code> (see {@link ParameterValues}); the values may be secrets, so {@link
+ *     #toString()} shows only the keys
  * @param driversDirectory the folder searched for a driver by name before PATH, or null
  * @param rootPrefix the storage path under which the checks work, or null for the suite's default
  * @param includes globs of check ids to run; empty runs every check
@@ -27,6 +29,9 @@ import java.util.function.UnaryOperator;
  * @param groups a JUnit tag expression that checks must match, or null for all
  * @param excludedGroups a JUnit tag expression that leaves out the checks it matches, or null
  * @param timeout the time one check may take, or {@link Duration#ZERO} for no limit
+ * @param startTimeout the time the driver may take to start and finish its handshake
+ * @param callTimeout the time one call to the driver may take, or {@link Duration#ZERO} for no
+ *     limit
  * @param reportsDirectory the folder for the XML reports and the driver log
  * @param suiteClasses the JUnit test classes that make up the suite
  * @param rerunCommand returns the command line that runs only the given check id
@@ -34,8 +39,8 @@ import java.util.function.UnaryOperator;
 record SuiteRequest(String name, Path executable, String mainClass, List<Path> classpath,
         Map<String, String> parameters, Path driversDirectory, String rootPrefix,
         List<String> includes, List<String> excludes, String groups, String excludedGroups,
-        Duration timeout, Path reportsDirectory, List<Class<?>> suiteClasses,
-        UnaryOperator<String> rerunCommand) {
+        Duration timeout, Duration startTimeout, Duration callTimeout, Path reportsDirectory,
+        List<Class<?>> suiteClasses, UnaryOperator<String> rerunCommand) {
 
     SuiteRequest {
         classpath = List.copyOf(classpath);
@@ -43,6 +48,8 @@ record SuiteRequest(String name, Path executable, String mainClass, List<Path> c
         includes = List.copyOf(includes);
         excludes = List.copyOf(excludes);
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(startTimeout, "startTimeout");
+        Objects.requireNonNull(callTimeout, "callTimeout");
         Objects.requireNonNull(reportsDirectory, "reportsDirectory");
         suiteClasses = List.copyOf(suiteClasses);
         Objects.requireNonNull(rerunCommand, "rerunCommand");
@@ -59,8 +66,8 @@ record SuiteRequest(String name, Path executable, String mainClass, List<Path> c
         return "SuiteRequest[name=" + name + ", executable=" + executable + ", mainClass="
                 + mainClass + ", parameters=" + parameters.keySet() + ", includes=" + includes
                 + ", excludes=" + excludes + ", groups=" + groups + ", excludedGroups="
-                + excludedGroups + ", timeout=" + timeout + ", reportsDirectory="
-                + reportsDirectory + "]";
+                + excludedGroups + ", timeout=" + timeout + ", startTimeout=" + startTimeout
+                + ", callTimeout=" + callTimeout + ", reportsDirectory=" + reportsDirectory + "]";
     }
 
     static Builder builder(Path reportsDirectory, List<Class<?>> suiteClasses) {
@@ -83,6 +90,8 @@ record SuiteRequest(String name, Path executable, String mainClass, List<Path> c
         private String groups;
         private String excludedGroups;
         private Duration timeout = Duration.ZERO;
+        private Duration startTimeout = Duration.ofSeconds(30);
+        private Duration callTimeout = Duration.ZERO;
         private UnaryOperator<String> rerunCommand =
                 id -> "mvn storagedriver:verify -Dstoragedriver.check=" + id;
 
@@ -147,6 +156,16 @@ record SuiteRequest(String name, Path executable, String mainClass, List<Path> c
             return this;
         }
 
+        Builder startTimeout(Duration value) {
+            this.startTimeout = value;
+            return this;
+        }
+
+        Builder callTimeout(Duration value) {
+            this.callTimeout = value;
+            return this;
+        }
+
         Builder rerunCommand(UnaryOperator<String> value) {
             this.rerunCommand = value;
             return this;
@@ -155,7 +174,8 @@ record SuiteRequest(String name, Path executable, String mainClass, List<Path> c
         SuiteRequest build() {
             return new SuiteRequest(name, executable, mainClass, classpath, parameters,
                     driversDirectory, rootPrefix, includes, excludes, groups, excludedGroups,
-                    timeout, reportsDirectory, suiteClasses, rerunCommand);
+                    timeout, startTimeout, callTimeout, reportsDirectory, suiteClasses,
+                    rerunCommand);
         }
     }
 }

@@ -1,15 +1,17 @@
 package io.storagedriver.maven;
 
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The outcome of one run of the suite.
  *
  * @param checks the results in the order the checks finished
  * @param reportsDirectory the folder holding the XML reports and the driver log
- * @param driverLog the file holding what the driver wrote to its standard error
+ * @param driverLog the file holding what the drivers wrote to standard output and standard error
  */
 record SuiteResult(List<CheckResult> checks, Path reportsDirectory, Path driverLog) {
     SuiteResult {
@@ -36,11 +38,22 @@ record SuiteResult(List<CheckResult> checks, Path reportsDirectory, Path driverL
         return countLine(checks);
     }
 
-    /** Returns a sentence naming the failed checks and the reports folder. */
+    /**
+     * Returns a sentence naming each failed check once, with the count of failed tests, and the
+     * reports folder. A check with several tests, such as one test per size, counts once.
+     */
     String failureMessage() {
-        List<String> ids = failed().stream().map(CheckResult::label).toList();
-        return ids.size() + " of " + total() + " storage driver checks failed: "
-                + String.join(", ", ids) + ". See the reports in " + reportsDirectory;
+        List<String> ids = distinctLabels(failed());
+        return ids.size() + (ids.size() == 1 ? " storage driver check" : " storage driver checks")
+                + " failed: " + String.join(", ", ids) + " (" + failed().size() + " of "
+                + total() + " tests). See the reports in " + reportsDirectory;
+    }
+
+    /** Returns the labels of {@code checks}, each once, in the order they first appear. */
+    static List<String> distinctLabels(List<CheckResult> checks) {
+        return List.copyOf(checks.stream()
+                .map(CheckResult::label)
+                .collect(Collectors.toCollection(LinkedHashSet::new)));
     }
 
     static int count(List<CheckResult> checks, CheckResult.Status status) {

@@ -2,11 +2,12 @@ package io.storagedriver.maven;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import io.storagedriver.DriverStartException;
 import io.storagedriver.StorageDriverException;
 import io.storagedriver.client.DriverClient;
 import io.storagedriver.client.DriverOptions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,10 +32,11 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * JVM, and writes Surefire-style reports. Has no Maven types, so it can be tested and reused on
  * its own.
  *
- * <p>It checks the request and selects the checks. Then it starts the driver once, so that a
- * missing, failing or incompatible driver is one clear error instead of a failure per check. It
- * runs the selected checks, writes one {@code TEST-<suite class>.xml} per suite class and the
- * driver's log, and logs the summary.
+ * <p>It deletes the reports of an earlier run, checks the request and selects the checks. Then it
+ * starts the driver once, so that a missing, failing or incompatible driver is one clear error
+ * instead of a failure per check. It runs the selected checks, writes one {@code TEST-<suite
+ * class>.xml} per suite class, and logs the summary. The output of every driver it and the suite
+ * start goes to {@value #DRIVER_LOG}.
  */
 final class SuiteRunner {
     static final String DRIVER_LOG = "driver.log";
@@ -52,20 +54,21 @@ final class SuiteRunner {
     }
 
     /**
-     * Runs the checks that {@code request} selects.
+     * Runs the checks that {@code request} selects. First deletes the reports of an earlier run,
+     * so that none are left when this run cannot start.
      *
      * @return the results, including failed checks, which do not raise
      * @throws CannotRunException when the request is invalid, no check matches it, or the driver
      *     is missing, does not start, is incompatible or rejects its parameters
      */
     SuiteResult run(SuiteRequest request) throws CannotRunException {
-        DriverOptions options = DriverSettings.options(request);
+        deletePreviousReports(request.reportsDirectory());
         Map<String, String> configuration = DriverSettings.configurationParameters(request);
         String driver = DriverSettings.describe(request);
         if (request.mainClass() != null && !request.mainClass().isBlank()) {
             MainClassCheck.check(request.mainClass().strip(), request.classpath());
         }
-        DriverLogFile driverLog = new DriverLogFile(request.reportsDirectory().resolve(DRIVER_LOG));
+        Path driverLogPath = request.reportsDirectory().resolve(DRIVER_LOG);
         ConsoleReport console = new ConsoleReport(log, driver);
         ResultCollector collector = new ResultCollector(console::suiteClassStarted,
                 console::suiteClassFinished);
@@ -81,29 +84,54 @@ final class SuiteRunner {
                         + ". Check ids look like content.empty-round-trip, and tags include large,"
                         + " concurrency and benchmark.");
             }
-            checkDriverStarts(options, driver, driverLog);
-            log.info("Running the compatibility suite against " + driver);
-            EXECUTION_LOCK.lock();
-            try {
-                launcher.execute(plan, collector);
-            } finally {
-                EXECUTION_LOCK.unlock();
+            try (DriverLogFile driverLog = DriverLogFile.create(driverLogPath, log)) {
+                checkDriverStarts(request, driver, driverLog);
+                log.info("Running the compatibility suite against "
+                        + DriverSettings.theDriver(driver));
+                EXECUTION_LOCK.lock();
+                try {
+                    launcher.execute(plan, collector);
+                } finally {
+                    EXECUTION_LOCK.unlock();
+                }
             }
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }
 
         List<CheckResult> checks = collector.results();
-        SuiteResult result = new SuiteResult(checks, request.reportsDirectory(),
-                driverLog.path());
-        writeReports(result, driverLog);
+        SuiteResult result = new SuiteResult(checks, request.reportsDirectory(), driverLogPath);
+        writeReports(result);
         console.finished(result, request.rerunCommand());
         Optional<StorageDriverException> startFailure = startFailure(checks);
         if (startFailure.isPresent()) {
-            throw new CannotRunException(StartFailures.describe(startFailure.get(), driver)
-                    + "\nReports: " + request.reportsDirectory(), startFailure.get());
+            throw new CannotRunException(StartFailures.describe(startFailure.get(), driver,
+                    request.startTimeout()) + "\nReports: " + request.reportsDirectory(),
+                    startFailure.get());
         }
         return result;
+    }
+
+    /**
+     * Deletes the {@code TEST-*.xml} reports and the {@value #DRIVER_LOG} of an earlier run from
+     * {@code directory}, and nothing else, so that a run that fails early leaves no report that
+     * looks current.
+     *
+     * @throws CannotRunException when a file cannot be deleted
+     */
+    static void deletePreviousReports(Path directory) throws CannotRunException {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try (DirectoryStream<Path> reports = Files.newDirectoryStream(directory,
+                "{TEST-*.xml," + DRIVER_LOG + "}")) {
+            for (Path report : reports) {
+                Files.deleteIfExists(report);
+            }
+        } catch (IOException e) {
+            throw new CannotRunException("Failed to delete the reports of the previous run from "
+                    + directory + ": " + e, e);
+        }
     }
 
     private static LauncherDiscoveryRequest discoveryRequest(SuiteRequest request,
@@ -138,37 +166,48 @@ final class SuiteRunner {
         }
     }
 
-    /** Starts and stops the driver once, so that a driver that cannot run fails the goal early. */
-    private void checkDriverStarts(DriverOptions options, String driver, DriverLogFile driverLog)
+    /**
+     * Starts and stops the driver once, so that a driver that cannot run fails the goal early.
+     * Its output goes to the driver log.
+     */
+    private void checkDriverStarts(SuiteRequest request, String driver, DriverLogFile driverLog)
             throws CannotRunException {
-        log.info("Starting " + driver + " to check its configuration");
-        DriverClient client;
-        try {
-            client = DriverClient.start(options);
-        } catch (StorageDriverException e) {
-            if (e instanceof DriverStartException start) {
-                driverLog.section("standard error of the driver that failed to start",
-                        start.stderrTail());
+        String subject = DriverSettings.theDriver(driver);
+        log.info("Starting " + subject + " to check its configuration");
+        driverLog.note("starting " + subject + " to check its configuration");
+        try (TemporaryDirectory tempDirectory = new TemporaryDirectory(log)) {
+            DriverOptions options;
+            try {
+                options = DriverSettings.options(request, tempDirectory::get)
+                        .outputListener(driverLog)
+                        .build();
+            } catch (UncheckedIOException e) {
+                throw new CannotRunException(e.getMessage() + ": " + e.getCause(), e);
             }
-            driverLog.writeQuietly(log);
-            throw new CannotRunException(StartFailures.describe(e, driver), e);
-        }
-        try {
-            log.info("Driver " + client.name() + " started: API version " + client.apiVersion()
-                    + ", " + client.operations().size() + " operations");
-        } finally {
-            client.close();
-            driverLog.section("standard error of the driver started to check the configuration",
-                    client.stderrTail());
+            DriverClient client;
+            try {
+                client = DriverClient.start(options);
+            } catch (StorageDriverException e) {
+                driverLog.note(subject + " did not start");
+                throw new CannotRunException(StartFailures.describe(e, driver,
+                        request.startTimeout()), e);
+            }
+            driverLog.note(subject + " started, pid " + client.pid());
+            try {
+                log.info("Driver " + client.name() + " started: API version "
+                        + client.apiVersion() + ", " + client.operations().size()
+                        + " operations");
+            } finally {
+                client.close();
+                driverLog.note(subject + ", pid " + client.pid() + ", stopped");
+            }
         }
     }
 
-    private void writeReports(SuiteResult result, DriverLogFile driverLog)
-            throws CannotRunException {
+    private void writeReports(SuiteResult result) throws CannotRunException {
         Map<String, List<CheckResult>> bySuiteClass = new LinkedHashMap<>();
         for (CheckResult check : result.checks()) {
             bySuiteClass.computeIfAbsent(check.suiteClass(), key -> new ArrayList<>()).add(check);
-            driverLog.addFailure(check);
         }
         Path directory = result.reportsDirectory();
         Instant now = Instant.now();
@@ -177,7 +216,6 @@ final class SuiteRunner {
             for (Map.Entry<String, List<CheckResult>> entry : bySuiteClass.entrySet()) {
                 SurefireXmlWriter.write(directory, entry.getKey(), entry.getValue(), now);
             }
-            driverLog.write();
         } catch (IOException e) {
             throw new CannotRunException("Failed to write the reports to " + directory + ": " + e,
                     e);

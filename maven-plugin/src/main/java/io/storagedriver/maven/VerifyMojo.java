@@ -50,10 +50,17 @@ public final class VerifyMojo extends AbstractMojo {
 
     /**
      * Driver parameters, such as {@code rootdirectory}: nested elements in the POM, or {@code
-     * key=value,key=value} on the command line. A value {@code env:NAME} or {@code sys:NAME} is
-     * replaced by that environment variable or system property when the goal runs, so the POM
-     * and this goal's debug output show only the reference. This goal never logs values, and they
-     * must not contain commas. Default: none.
+     * key=value,key=value} on the command line. A whole value {@code env:NAME} or {@code
+     * sys:NAME}, or {@code ${env:NAME}} or {@code ${sys:NAME}} where it reaches the goal
+     * unchanged (on the command line, or written <code>$${env:NAME}</code> in a POM), is replaced
+     * by that environment variable or system property when the goal runs, so the POM and this
+     * goal's debug output show only the reference. The placeholder {@code ${tempdir}} in a value
+     * (written <code>$${tempdir}</code> when it is the whole value in a POM) becomes a new
+     * temporary directory, deleted after the run. Everything else, including other
+     * <code>${...}</code> text and all text read from the environment, reaches the driver
+     * unchanged. An empty value fails the goal, because it usually comes from a whole value
+     * <code>${...}</code> that Maven could not resolve and replaced with nothing. This goal never
+     * logs values, and they must not contain commas. Default: none.
      */
     @Parameter(property = "storagedriver.parameters")
     private Map<String, String> parameters;
@@ -91,7 +98,23 @@ public final class VerifyMojo extends AbstractMojo {
     @Parameter(property = "storagedriver.timeout", defaultValue = "300")
     private int timeout;
 
-    /** Folder for the {@code TEST-*.xml} reports and {@code driver.log}. */
+    /**
+     * Time the driver may take to start and finish its handshake, in seconds: for the start that
+     * checks the configuration and for the start of the suite's driver.
+     */
+    @Parameter(property = "storagedriver.startTimeout", defaultValue = "30")
+    private int startTimeout;
+
+    /** Time one call to the driver may take, in seconds, or 0 for no limit. */
+    @Parameter(property = "storagedriver.callTimeout", defaultValue = "0")
+    private int callTimeout;
+
+    /**
+     * Folder for the {@code TEST-*.xml} reports and {@code driver.log}, which contains the whole
+     * output of every driver that the goal starts. Each run first deletes the {@code TEST-*.xml}
+     * files and {@code driver.log} left in it by an earlier run, and no other files, so that a run
+     * that fails early leaves no report that looks current.
+     */
     @Parameter(property = "storagedriver.reportsDirectory",
             defaultValue = "${project.build.directory}/storagedriver-reports")
     private File reportsDirectory;
@@ -128,6 +151,8 @@ public final class VerifyMojo extends AbstractMojo {
         }
         SuiteResult result;
         try {
+            // Before the request is built, because building it can fail on the configuration.
+            SuiteRunner.deletePreviousReports(reportsDirectory());
             result = new SuiteRunner(new MavenRunLog(getLog())).run(request());
         } catch (CannotRunException e) {
             throw new MojoExecutionException(e.getMessage(), e);
@@ -154,6 +179,8 @@ public final class VerifyMojo extends AbstractMojo {
                 .groups(groups)
                 .excludedGroups("none".equalsIgnoreCase(excludedGroups) ? null : excludedGroups)
                 .timeout(Duration.ofSeconds(timeout))
+                .startTimeout(Duration.ofSeconds(startTimeout))
+                .callTimeout(Duration.ofSeconds(callTimeout))
                 .rerunCommand(RerunCommand.of(goal(), mojoExecution.getExecutionId(),
                         session.getUserProperties()));
         if (check != null && !check.isBlank()) {

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,16 +26,80 @@ class ParameterValuesTest {
 
         assertEquals(Map.of("token", "s3cret", "bucket", "blobs", "rootdirectory", "/srv/blobs"),
                 resolved);
-        assertEquals(java.util.List.of("token", "bucket", "rootdirectory"),
-                java.util.List.copyOf(resolved.keySet()));
+        assertEquals(List.of("token", "bucket", "rootdirectory"), List.copyOf(resolved.keySet()));
     }
 
     @Test
-    void nullMapAndNullValueAreEmpty() throws Exception {
-        assertTrue(resolve(null).isEmpty());
+    void bracedReferencesAreReplaced() throws Exception {
         Map<String, String> configured = new LinkedHashMap<>();
-        configured.put("empty", null);
-        assertEquals(Map.of("empty", ""), resolve(configured));
+        configured.put("token", "${env:TOKEN}");
+        configured.put("bucket", " ${sys:bucket.name} ");
+
+        assertEquals(Map.of("token", "s3cret", "bucket", "blobs"), resolve(configured));
+    }
+
+    @Test
+    void nullMapIsEmpty() throws Exception {
+        assertTrue(resolve(null).isEmpty());
+    }
+
+    @Test
+    void emptyValueNamesParameterAndSyntaxes() {
+        Map<String, String> configured = new LinkedHashMap<>();
+        configured.put("token", null);
+        for (Map<String, String> values : List.of(configured, Map.of("token", ""))) {
+            CannotRunException e =
+                    assertThrows(CannotRunException.class, () -> resolve(values));
+
+            assertTrue(e.getMessage().startsWith("Driver parameter 'token' is empty."),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("env:NAME or sys:NAME"), e.getMessage());
+            assertTrue(e.getMessage().contains("${env:NAME} or ${sys:NAME}"), e.getMessage());
+        }
+    }
+
+    @Test
+    void emptyVariableIsRejected() {
+        CannotRunException e = assertThrows(CannotRunException.class,
+                () -> ParameterValues.resolve(Map.of("token", "${env:EMPTY}"), name -> "",
+                        PROPERTIES::get));
+
+        assertTrue(e.getMessage().contains("'token'"), e.getMessage());
+        assertTrue(e.getMessage().contains("environment variable EMPTY, which is empty"),
+                e.getMessage());
+    }
+
+    @Test
+    void referenceInsideValueIsRejected() {
+        CannotRunException e = assertThrows(CannotRunException.class,
+                () -> resolve(Map.of("url", "https://${env:TOKEN}@example.com")));
+
+        assertTrue(e.getMessage().contains("'url'"), e.getMessage());
+        assertTrue(e.getMessage().contains("whole value"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    @Test
+    void resolvedValuesAreEscaped() throws Exception {
+        Map<String, String> resolved = ParameterValues.resolve(
+                Map.of("token", "env:TOKEN"), name -> "a${tempdir}b$${c}", PROPERTIES::get);
+
+        assertEquals("a$${tempdir}b$$${c}", resolved.get("token"));
+        assertEquals("a${tempdir}b$${c}",
+                ParameterValues.decode(resolved.get("token"), () -> Path.of("/unused")));
+    }
+
+    @Test
+    void writtenTempdirStaysPlaceholder() throws Exception {
+        Map<String, String> resolved =
+                resolve(Map.of("root", "${tempdir}/blobs", "template", "${user}/${tempdir}"));
+
+        assertEquals("${tempdir}/blobs", resolved.get("root"));
+        assertEquals("$${user}/${tempdir}", resolved.get("template"));
+        Path temp = Path.of("/tmp/run-1");
+        assertEquals("/tmp/run-1/blobs", ParameterValues.decode(resolved.get("root"), () -> temp));
+        assertEquals("${user}//tmp/run-1",
+                ParameterValues.decode(resolved.get("template"), () -> temp));
     }
 
     @Test

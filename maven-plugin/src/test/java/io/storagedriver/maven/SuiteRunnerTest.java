@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.storagedriver.junit.suite.ContentChecks;
+import io.storagedriver.junit.suite.DeleteChecks;
+import io.storagedriver.junit.suite.StreamChecks;
 import io.storagedriver.maven.fixtures.ConfigurationEchoFixture;
 import io.storagedriver.maven.fixtures.FailingChecksFixture;
+import io.storagedriver.maven.fixtures.FixtureDriver;
+import io.storagedriver.maven.fixtures.ParameterEchoFixture;
 import io.storagedriver.maven.fixtures.PassingChecksFixture;
+import io.storagedriver.maven.fixtures.RepeatedFailureFixture;
 import io.storagedriver.maven.fixtures.SlowCheckFixture;
 import io.storagedriver.maven.fixtures.StartFailingFixture;
 import java.net.URISyntaxException;
@@ -173,14 +179,161 @@ class SuiteRunnerTest {
         SuiteResult result = run(inMemory(ConfigurationEchoFixture.class)
                 .parameters(Map.of("color", "blue"))
                 .rootPrefix("/ci")
-                .timeout(Duration.ofSeconds(30)));
+                .timeout(Duration.ofSeconds(30))
+                .startTimeout(Duration.ofSeconds(45))
+                .callTimeout(Duration.ofSeconds(7)));
 
         String output = result.checks().get(0).output();
         assertTrue(output.contains("storagedriver.name = inmemory"), output);
         assertTrue(output.contains("storagedriver.parameters = color=blue"), output);
         assertTrue(output.contains("storagedriver.rootPrefix = /ci"), output);
         assertTrue(output.contains("junit.jupiter.execution.timeout.default = 30 s"), output);
+        assertTrue(output.contains("storagedriver.startTimeout = 45"), output);
+        assertTrue(output.contains("storagedriver.callTimeout = 7"), output);
+        assertTrue(output.contains("storagedriver.outputLog = "
+                + reports.resolve(SuiteRunner.DRIVER_LOG).toAbsolutePath()), output);
         assertFalse(output.contains("storagedriver.mainClass"), output);
+    }
+
+    @Test
+    void defaultTimeoutsReachTheSuite() throws Exception {
+        SuiteResult result = run(inMemory(ConfigurationEchoFixture.class));
+
+        String output = result.checks().get(0).output();
+        assertTrue(output.contains("storagedriver.startTimeout = 30"), output);
+        assertTrue(output.contains("storagedriver.callTimeout = 0"), output);
+    }
+
+    @Test
+    void startTimeoutStopsHangingDriver(@TempDir Path bin) throws Exception {
+        Path hanging = bin.resolve("registry-storagedriver-hanging");
+        Files.writeString(hanging, "#!/bin/sh\necho hanging driver waits >&2\nexec sleep 60\n");
+        hanging.toFile().setExecutable(true);
+        long started = System.nanoTime();
+        CannotRunException e = assertThrows(CannotRunException.class,
+                () -> run(SuiteRequest.builder(reports, List.of(PassingChecksFixture.class))
+                        .executable(hanging)
+                        .startTimeout(Duration.ofSeconds(1))));
+
+        assertTrue(e.getMessage().startsWith("The driver (executable " + hanging
+                + ") failed to start"), e.getMessage());
+        assertTrue(e.getMessage().contains("within 1000 ms"), e.getMessage());
+        assertTrue(e.getMessage().contains("The start timeout is 1 second; raise it with the"
+                + " goal's startTimeout parameter (property storagedriver.startTimeout)."),
+                e.getMessage());
+        assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 20,
+                "the start took the default timeout");
+        String driverLog = Files.readString(reports.resolve(SuiteRunner.DRIVER_LOG));
+        assertTrue(driverLog.contains("[stderr] hanging driver waits"), driverLog);
+    }
+
+    @Test
+    void invalidTimeoutsCannotRun() {
+        CannotRunException start = assertThrows(CannotRunException.class,
+                () -> run(inMemory(PassingChecksFixture.class).startTimeout(Duration.ZERO)));
+        assertTrue(start.getMessage().startsWith("storagedriver.startTimeout must be a positive"),
+                start.getMessage());
+
+        CannotRunException call = assertThrows(CannotRunException.class,
+                () -> run(inMemory(PassingChecksFixture.class)
+                        .callTimeout(Duration.ofSeconds(-1))));
+        assertTrue(call.getMessage().startsWith("storagedriver.callTimeout must be 0"),
+                call.getMessage());
+    }
+
+    @Test
+    void driverLogHoldsOutputOfEveryDriver() throws Exception {
+        run(SuiteRequest.builder(reports, List.of(ParameterEchoFixture.class))
+                .mainClass(FixtureDriver.class.getName(), fixtureDriverClasspath()));
+
+        List<String> lines = Files.readAllLines(reports.resolve(SuiteRunner.DRIVER_LOG));
+        String checked = "the driver (main class " + FixtureDriver.class.getName() + ")";
+        String suite = "the storage driver (mainClass = \"" + FixtureDriver.class.getName()
+                + "\")";
+        assertEquals("# starting " + checked + " to check its configuration", lines.get(0));
+        int checkStopped = indexOf(lines, "# \\Q" + checked + "\\E, pid \\d+, stopped");
+        int suiteStarting = indexOf(lines, "# starting \\Q" + suite + "\\E from the"
+                + " configuration parameter storagedriver.mainClass");
+        int suiteStopped = indexOf(lines, "# \\Q" + suite + "\\E, pid \\d+, stopped");
+        assertTrue(checkStopped > 0, lines.toString());
+        assertTrue(suiteStarting > checkStopped, lines.toString());
+        assertTrue(suiteStopped > suiteStarting, lines.toString());
+        assertEquals(2, lines.stream()
+                .filter(line -> line.equals("[stderr] fixture driver started")).count(),
+                lines.toString());
+    }
+
+    @Test
+    void parametersReachDriverUnchanged() throws Exception {
+        Map<String, String> parameters = ParameterValues.resolve(
+                Map.of("token", "env:TOKEN", "root", "${tempdir}/blobs"),
+                name -> "a${tempdir}b$${c}", name -> null);
+        SuiteResult result = run(SuiteRequest.builder(reports, List.of(ParameterEchoFixture.class))
+                .mainClass(FixtureDriver.class.getName(), fixtureDriverClasspath())
+                .parameters(parameters));
+
+        assertEquals(List.of(), result.failed(), logLines.toString());
+        String output = result.checks().get(0).output();
+        assertTrue(output.contains("parameter token = a${tempdir}b$${c}\n"), output);
+        assertTrue(output.matches("(?s).*parameter root = /\\S*/blobs\n.*"), output);
+        assertFalse(output.contains("parameter root = ${tempdir}"), output);
+    }
+
+    @Test
+    void previousReportsDeletedBeforeConfigurationError() throws Exception {
+        Files.writeString(reports.resolve("TEST-io.example.OldChecks.xml"), "<testsuite/>");
+        Files.writeString(reports.resolve(SuiteRunner.DRIVER_LOG), "old log");
+        Files.writeString(reports.resolve("notes.txt"), "kept");
+
+        assertThrows(CannotRunException.class,
+                () -> run(inMemory(PassingChecksFixture.class).executable(Path.of("/bin/true"))));
+
+        assertFalse(Files.exists(reports.resolve("TEST-io.example.OldChecks.xml")));
+        assertFalse(Files.exists(reports.resolve(SuiteRunner.DRIVER_LOG)));
+        assertTrue(Files.exists(reports.resolve("notes.txt")));
+    }
+
+    @Test
+    void repeatedFailuresListCheckOnce() throws Exception {
+        SuiteResult result = run(inMemory(RepeatedFailureFixture.class));
+
+        assertEquals("1 storage driver check failed: fixture.repeated (3 of 3 tests). See the"
+                + " reports in " + reports, result.failureMessage());
+        assertEquals(1, logLines.stream().filter(line -> line.startsWith("[ERROR]   ")).count(),
+                logLines.toString());
+        assertTrue(logLines.contains("[ERROR]   fixture.repeated: size 1 failed (3 tests)"),
+                logLines.toString());
+    }
+
+    @Test
+    void driverExitSkipsLaterChecks() throws Exception {
+        SuiteResult result = run(SuiteRequest.builder(reports,
+                        List.of(ContentChecks.class, StreamChecks.class, DeleteChecks.class))
+                .mainClass(FixtureDriver.class.getName(), fixtureDriverClasspath())
+                .parameters(Map.of("exitoncall", "40"))
+                .excludedGroups("large"));
+
+        List<String> failed = SuiteResult.distinctLabels(result.failed());
+        assertEquals(1, failed.size(), logLines.toString());
+        String crashed = failed.get(0);
+        assertEquals(1, result.failed().size(), logLines.toString());
+        String reason = "driver " + FixtureDriver.NAME + " exited (exit code "
+                + FixtureDriver.EXIT_STATUS + ") during " + crashed + "; not run";
+        List<CheckResult> skipped = result.checks().stream()
+                .filter(check -> check.status() == CheckResult.Status.SKIPPED).toList();
+        assertTrue(skipped.size() > 10, "skipped checks: " + skipped.size());
+        for (CheckResult check : skipped) {
+            assertEquals(reason, check.failure().message(), check.name());
+        }
+        assertTrue(logLines.contains("[WARNING] " + skipped.size() + " tests skipped: " + reason),
+                logLines.toString());
+        assertTrue(result.failureMessage().startsWith("1 storage driver check failed: " + crashed
+                + " (1 of "), result.failureMessage());
+        String driverLog = Files.readString(reports.resolve(SuiteRunner.DRIVER_LOG));
+        assertTrue(driverLog.contains("[stderr] fixture driver exits on call 40\n"), driverLog);
+        assertEquals(1, driverLog.lines()
+                .filter(line -> line.endsWith("exited (exit code " + FixtureDriver.EXIT_STATUS
+                        + ") during " + crashed)).count(), driverLog);
     }
 
     @Test
@@ -249,6 +402,16 @@ class SuiteRunnerTest {
         assertFalse(e.getMessage().contains("a,secret"), e.getMessage());
     }
 
+    /** Returns the index of the first line that matches {@code regex}, or -1. */
+    private static int indexOf(List<String> lines, String regex) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).matches(regex)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private SuiteRequest.Builder inMemory(Class<?>... suiteClasses) {
         return SuiteRequest.builder(reports, List.of(suiteClasses)).name("inmemory");
     }
@@ -271,6 +434,14 @@ class SuiteRunnerTest {
         Path file = reports.resolve("TEST-" + suiteClass + ".xml");
         return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile())
                 .getDocumentElement();
+    }
+
+    /** Returns {@link #driverClasspath()} with the folder of {@link FixtureDriver}. */
+    private static List<Path> fixtureDriverClasspath() throws Exception {
+        List<Path> entries = new ArrayList<>(driverClasspath());
+        entries.add(Path.of(FixtureDriver.class.getProtectionDomain().getCodeSource()
+                .getLocation().toURI()));
+        return entries;
     }
 
     /** Returns the jars or folders of the bundled drivers and the libraries they need. */

@@ -1,5 +1,6 @@
 package io.storagedriver.junit.suite;
 
+import io.storagedriver.DriverExitedException;
 import io.storagedriver.PathNotFoundException;
 import io.storagedriver.StorageDriver;
 import io.storagedriver.StorageDriverException;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * root prefix, {@code <root prefix>/<check id>-<random>}, so checks never see each other's files
  * and can run concurrently against one driver. After the check it deletes that directory. The
  * deletion is best effort: a driver whose delete is broken fails the delete checks, not every
- * check, and a failed cleanup is logged and published as a report entry.
+ * check, and a failed cleanup is logged and published as a report entry. A driver that is no
+ * longer running gets one line in the log and no report entry, because the failed check reports
+ * the exit.
  *
  * <p>The annotation {@link WithStorageDriver} without a driver means that the driver comes from
  * a subclass's annotation, an enclosing class's annotation or the {@code storagedriver.*}
@@ -69,6 +72,10 @@ public class CheckSupport {
             driver.delete(directory);
         } catch (PathNotFoundException e) {
             // The check wrote nothing, or deleted its directory itself.
+        } catch (DriverExitedException e) {
+            // The failure of this check or of an earlier one reports the exit with its details.
+            LOG.warn("check directory not deleted because the driver is no longer running"
+                    + " check={} path={}", checkId, directory);
         } catch (StorageDriverException e) {
             LOG.warn("check directory not deleted check={} path={}", checkId, directory, e);
             reporter.publishEntry("storagedriver.cleanup",
