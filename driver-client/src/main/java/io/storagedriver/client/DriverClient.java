@@ -87,8 +87,9 @@ public final class DriverClient implements StorageDriver, AutoCloseable {
         ClassDataArchive.watch(command, process);
         YamuxSession session = null;
         try {
+            // The host never accepts streams, so it resets every stream that a driver opens.
             session = YamuxSession.client(process.channel(),
-                    YamuxConfig.defaults().withName(command.driverName()));
+                    YamuxConfig.defaults().withName(command.driverName()).withAcceptBacklog(0));
             YamuxSession opened = session;
             process.onExit().whenComplete((code, error) -> opened.close());
             Handshake.Result result = Handshake.perform(session, process, command, options);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -104,13 +105,46 @@ final class Failures {
         List<String> tail = process.stderrTail();
         StringBuilder message = new StringBuilder(action).append(" failed: driver ")
                 .append(driverName).append(" (pid ").append(process.pid()).append(") ");
-        if (exitCode == null) {
+        YamuxException protocolError = sessionProtocolError();
+        if (exitCode == null && protocolError == null) {
             message.append("closed its socket but is still running");
+        } else if (exitCode == null) {
+            message.append("is still running, but the host ended the session because the "
+                    + "driver broke the yamux protocol: ").append(protocolError.getMessage());
         } else {
             message.append("exited: ").append(process.describeExit(exitCode));
+            if (protocolError != null) {
+                message.append(", after the host ended the session because the driver broke "
+                        + "the yamux protocol: ").append(protocolError.getMessage());
+            }
         }
         appendTail(message, tail);
         return new DriverExitedException(driverName, exitCode, tail, message.toString(), cause);
+    }
+
+    /**
+     * Returns the protocol error that ended the session, or null if it ended otherwise. Waits up
+     * to {@link #EXIT_CODE_WAIT} for the session, which is ending, to finish its end.
+     */
+    private YamuxException sessionProtocolError() {
+        Throwable end;
+        try {
+            end = session.closeFuture().handle((ignored, error) -> error)
+                    .get(EXIT_CODE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+        if (end instanceof CompletionException completion) {
+            end = completion.getCause();
+        }
+        if (end instanceof YamuxException yamux
+                && yamux.kind() == YamuxException.Kind.PROTOCOL_ERROR) {
+            return yamux;
+        }
+        return null;
     }
 
     private Integer awaitExitCode() {

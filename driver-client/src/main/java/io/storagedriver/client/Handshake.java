@@ -10,6 +10,8 @@ import io.storagedriver.internal.process.LaunchCommand;
 import io.storagedriver.internal.wire.Messages;
 import io.storagedriver.internal.wire.Versions;
 import io.storagedriver.internal.wire.WireErrors;
+import io.storagedriver.internal.wire.WireFormatException;
+import io.storagedriver.internal.yamux.YamuxException;
 import io.storagedriver.internal.yamux.YamuxSession;
 import io.storagedriver.internal.yamux.YamuxStream;
 import java.io.IOException;
@@ -86,7 +88,11 @@ final class Handshake {
             }
             return result;
         } catch (IOException e) {
-            throw startFailure(e, process, command, options, timedOut.get(), provisionalName);
+            // Stop the timer first: its close of the session would end the driver during the
+            // wait for its exit below, and that exit would hide the real cause.
+            boolean timedOutBefore = timedOut.get();
+            timer.interrupt();
+            throw startFailure(e, process, command, options, timedOutBefore, provisionalName);
         } finally {
             timer.interrupt();
         }
@@ -162,12 +168,20 @@ final class Handshake {
             LaunchCommand command, DriverOptions options, boolean timedOut, String name) {
         StringBuilder message = new StringBuilder("driver ").append(name).append(" (")
                 .append(options.describe()).append(", pid ").append(process.pid()).append(") ");
-        Integer exitCode = timedOut ? null : awaitExit(process);
+        // A malformed frame or message makes the host end the session. The driver then exits
+        // because its socket ended, so its exit is not the cause.
+        boolean malformed = cause instanceof WireFormatException
+                || (cause instanceof YamuxException yamux
+                        && yamux.kind() == YamuxException.Kind.PROTOCOL_ERROR);
+        Integer exitCode = timedOut || malformed ? null : awaitExit(process);
         if (timedOut) {
             message.append("did not finish its handshake within ")
                     .append(options.startTimeout().toMillis()).append(" ms. Check that it "
                             + "serves the storage driver protocol on fd 3, or raise the start "
                             + "timeout");
+        } else if (malformed) {
+            message.append("sent a malformed handshake: ").append(cause.getMessage())
+                    .append(diagnose(command));
         } else if (exitCode != null) {
             message.append("exited before the handshake finished: ")
                     .append(process.describeExit(exitCode));

@@ -18,11 +18,9 @@ import io.storagedriver.internal.wire.Operation;
 import io.storagedriver.internal.wire.WireErrors;
 import io.storagedriver.internal.yamux.YamuxSession;
 import io.storagedriver.internal.yamux.YamuxStream;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -38,6 +36,9 @@ import java.util.Objects;
  * requests go out exactly as given.
  */
 final class RemoteCalls implements StorageDriver {
+    /** The maximum bytes of a line of {@code List} or {@code Walk} content, as of a message. */
+    static final int MAX_LINE_BYTES = Messages.MAX_MESSAGE_BYTES;
+
     private final YamuxSession session;
     private final Handshake.Result handshake;
     private final Failures failures;
@@ -75,7 +76,9 @@ final class RemoteCalls implements StorageDriver {
                             + ": the driver announced " + size + " bytes, which a byte array "
                             + "cannot hold; read large files with reader()");
                 }
-                ByteArrayOutputStream content = new ByteArrayOutputStream((int) size);
+                // The buffer grows with the bytes that arrive, not with the size announced.
+                ByteArrayOutputStream content = new ByteArrayOutputStream(
+                        (int) Math.min(size, ChunkedOutputStream.CHUNK_BYTES));
                 call.readContent(size, content);
                 return content.toByteArray();
             });
@@ -405,10 +408,23 @@ final class RemoteCalls implements StorageDriver {
             return response;
         }
 
-        /** Reads content of the announced size into {@code target}, then the trailer. */
+        /**
+         * Reads content of the announced size into {@code target}, then the trailer. Fails as
+         * soon as the driver sends more than it announced, so the excess is never buffered.
+         */
         void readContent(long size, OutputStream target) throws IOException {
             ChunkedInputStream chunks = new ChunkedInputStream(in);
-            long count = chunks.transferTo(target);
+            byte[] buffer = new byte[ChunkedOutputStream.CHUNK_BYTES];
+            long count = 0;
+            int n;
+            while ((n = chunks.read(buffer, 0, buffer.length)) >= 0) {
+                count += n;
+                if (count > size) {
+                    throw new DriverProtocolException(name(), action + ": the driver sent more "
+                            + "than the " + size + " bytes of content it announced");
+                }
+                target.write(buffer, 0, n);
+            }
             checkContentEnd(count, size);
         }
 
@@ -426,24 +442,56 @@ final class RemoteCalls implements StorageDriver {
             finish();
         }
 
-        /** Reads content made of lines ended by {@code \n}, then the trailer. */
+        /**
+         * Reads content made of lines ended by {@code \n}, then the trailer. A line longer than
+         * {@link #MAX_LINE_BYTES} fails the call, so that a driver cannot make the host buffer
+         * an endless line.
+         */
         void readLines(LineHandler handler) throws IOException {
             ChunkedInputStream chunks = new ChunkedInputStream(in);
-            BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(chunks, StandardCharsets.UTF_8));
-            String line;
+            byte[] buffer = new byte[ChunkedOutputStream.CHUNK_BYTES];
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
             try {
-                while ((line = lines.readLine()) != null) {
-                    if (!line.isEmpty()) {
-                        handler.accept(line);
+                int n;
+                while ((n = chunks.read(buffer, 0, buffer.length)) >= 0) {
+                    int start = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] == '\n') {
+                            appendToLine(line, buffer, start, i - start);
+                            emitLine(line, handler);
+                            start = i + 1;
+                        }
                     }
+                    appendToLine(line, buffer, start, n - start);
                 }
+                emitLine(line, handler);
             } catch (RuntimeException e) {
                 stream.reset();
                 finished = true;
                 throw e;
             }
             checkContentEnd(0, -1);
+        }
+
+        private void appendToLine(ByteArrayOutputStream line, byte[] bytes, int offset,
+                int length) {
+            if (line.size() + length > MAX_LINE_BYTES) {
+                throw new DriverProtocolException(name(), action + ": the driver sent a line "
+                        + "of content longer than " + MAX_LINE_BYTES + " bytes");
+            }
+            line.write(bytes, offset, length);
+        }
+
+        private void emitLine(ByteArrayOutputStream line, LineHandler handler)
+                throws IOException {
+            String text = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            if (text.endsWith("\r")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            if (!text.isEmpty()) {
+                handler.accept(text);
+            }
         }
 
         /**

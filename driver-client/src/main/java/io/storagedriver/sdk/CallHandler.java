@@ -69,7 +69,9 @@ final class CallHandler {
         ObjectNode request;
         try {
             request = Messages.read(call.in());
-        } catch (WireFormatException e) {
+        } catch (WireFormatException | EOFException e) {
+            // A request cut short by the end of its stream is malformed too; the host only
+            // half-closed the stream, so the answer can still reach it.
             call.send(WireErrors.errorResponse(ErrorCode.BAD_REQUEST,
                     "malformed request: " + e.getMessage(), null, null));
             call.finish();

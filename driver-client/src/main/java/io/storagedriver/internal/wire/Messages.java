@@ -53,6 +53,10 @@ public final class Messages {
             node = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             throw new WireFormatException("message is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            // Jackson guesses the encoding from the first bytes and raises CharConversionException
+            // for a body that starts like UTF-32 but is not.
+            throw new WireFormatException("message is not valid UTF-8 JSON: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw new WireFormatException("message is not a JSON object");

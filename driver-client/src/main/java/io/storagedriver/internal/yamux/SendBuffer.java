@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * Bounded ring of encoded frames on their way to the channel. Producers (application threads and
@@ -17,8 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * interruptible NIO channel themselves, an interrupt would close the channel and the session.
  *
  * <p>Data frames leave {@link #CONTROL_RESERVE} bytes free, so control frames (window updates,
- * acknowledgements, ping replies, GoAway) fit even while data fills the ring. So the reader thread
- * waits for room only after the peer has left 64 KiB of control frames unread.
+ * acknowledgements, ping replies, resets, GoAway) fit even while data fills the ring, and never
+ * wait. A control frame finds no room only after the peer has left the whole reserve, some
+ * 5,000 control frames, unread behind the data, and the session then takes the peer for one
+ * that stopped reading its socket.
  */
 final class SendBuffer {
     static final int CONTROL_RESERVE = 64 * 1024;
@@ -62,18 +65,19 @@ final class SendBuffer {
     }
 
     /**
-     * Waits until a data frame of {@code frameBytes} fits beside the control reserve. Requires
-     * {@link #lock}.
+     * Waits until a data frame of {@code frameBytes} fits beside the control reserve, or until
+     * {@code abandoned} returns true after a {@link #wakeProducers()}. Requires {@link #lock}.
      *
      * @throws InterruptedIOException if the thread is interrupted while waiting, with its
      *     interrupt status set again
      * @throws YamuxException if the buffer was shut down
      */
-    void awaitRoomForData(int frameBytes) throws IOException {
+    void awaitRoomForData(int frameBytes, BooleanSupplier abandoned) throws IOException {
         if (frameBytes > capacity - CONTROL_RESERVE) {
             throw new IllegalArgumentException("frame of " + frameBytes + " bytes never fits");
         }
-        while (shutdownCause == null && capacity - size - CONTROL_RESERVE < frameBytes) {
+        while (shutdownCause == null && !abandoned.getAsBoolean()
+                && capacity - size - CONTROL_RESERVE < frameBytes) {
             try {
                 notFull.await();
             } catch (InterruptedException e) {
@@ -85,16 +89,27 @@ final class SendBuffer {
     }
 
     /**
-     * Waits, ignoring interrupts, until a control frame fits, which is at once unless the control
-     * reserve is used up. Requires {@link #lock}.
+     * Returns whether a control frame fits now, which it does unless the peer has left the whole
+     * control reserve unread. Requires {@link #lock}.
      *
      * @throws YamuxException if the buffer was shut down
      */
-    void awaitRoomForControl() throws YamuxException {
-        while (shutdownCause == null && capacity - size < FrameHeader.SIZE) {
-            notFull.awaitUninterruptibly();
-        }
+    boolean hasRoomForControl() throws YamuxException {
         checkNotShutdown();
+        return capacity - size >= FrameHeader.SIZE;
+    }
+
+    /** Returns the number of bytes waiting to be written; requires {@link #lock}. */
+    int queuedBytes() {
+        return size;
+    }
+
+    /**
+     * Wakes the producers that wait for room, so that they check whether to give up. Requires
+     * {@link #lock}.
+     */
+    void wakeProducers() {
+        notFull.signalAll();
     }
 
     private void checkNotShutdown() throws YamuxException {

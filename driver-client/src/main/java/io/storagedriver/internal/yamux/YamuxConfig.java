@@ -19,19 +19,28 @@ public final class YamuxConfig {
     /** Upper bound of {@link #maxDataFrame()}; the session's send buffer fits two such frames. */
     static final int MAX_DATA_FRAME_LIMIT = 16 * 1024 * 1024;
 
-    private static final YamuxConfig DEFAULTS = new YamuxConfig(1024 * 1024, 64 * 1024, "yamux");
+    /** Default of {@link #acceptBacklog()}, as in HashiCorp's yamux (mux.go, AcceptBacklog). */
+    static final int DEFAULT_ACCEPT_BACKLOG = 256;
+
+    private static final YamuxConfig DEFAULTS =
+            new YamuxConfig(1024 * 1024, 64 * 1024, DEFAULT_ACCEPT_BACKLOG, "yamux");
 
     private final int maxReceiveWindow;
     private final int maxDataFrame;
+    private final int acceptBacklog;
     private final String name;
 
-    private YamuxConfig(int maxReceiveWindow, int maxDataFrame, String name) {
+    private YamuxConfig(int maxReceiveWindow, int maxDataFrame, int acceptBacklog, String name) {
         this.maxReceiveWindow = maxReceiveWindow;
         this.maxDataFrame = maxDataFrame;
+        this.acceptBacklog = acceptBacklog;
         this.name = name;
     }
 
-    /** Returns a 1 MiB receive window, 64 KiB data frames and the name "yamux". */
+    /**
+     * Returns a 1 MiB receive window, 64 KiB data frames, an accept backlog of 256 streams and
+     * the name "yamux".
+     */
     public static YamuxConfig defaults() {
         return DEFAULTS;
     }
@@ -57,6 +66,14 @@ public final class YamuxConfig {
         return maxDataFrame;
     }
 
+    /**
+     * Maximum number of streams opened by the peer that wait for {@code acceptStream()}. The
+     * session resets streams beyond it, and every stream the peer opens when it is 0.
+     */
+    public int acceptBacklog() {
+        return acceptBacklog;
+    }
+
     /** Session name used in thread names and frame logs, such as "filesystem". */
     public String name() {
         return name;
@@ -72,7 +89,7 @@ public final class YamuxConfig {
             throw new IllegalArgumentException("maxReceiveWindow must be between "
                     + INITIAL_WINDOW + " and " + MAX_RECEIVE_WINDOW_LIMIT + " bytes: " + bytes);
         }
-        return new YamuxConfig(bytes, maxDataFrame, name);
+        return new YamuxConfig(bytes, maxDataFrame, acceptBacklog, name);
     }
 
     /**
@@ -85,7 +102,20 @@ public final class YamuxConfig {
             throw new IllegalArgumentException("maxDataFrame must be between 1 and "
                     + MAX_DATA_FRAME_LIMIT + " bytes: " + bytes);
         }
-        return new YamuxConfig(maxReceiveWindow, bytes, name);
+        return new YamuxConfig(maxReceiveWindow, bytes, acceptBacklog, name);
+    }
+
+    /**
+     * Returns a copy with the given accept backlog. A host that never accepts streams sets 0, so
+     * that the streams a peer opens cannot hold a receive window's worth of memory each.
+     *
+     * @throws IllegalArgumentException if {@code streams} is negative
+     */
+    public YamuxConfig withAcceptBacklog(int streams) {
+        if (streams < 0) {
+            throw new IllegalArgumentException("acceptBacklog must not be negative: " + streams);
+        }
+        return new YamuxConfig(maxReceiveWindow, maxDataFrame, streams, name);
     }
 
     /**
@@ -98,7 +128,7 @@ public final class YamuxConfig {
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank");
         }
-        return new YamuxConfig(maxReceiveWindow, maxDataFrame, name);
+        return new YamuxConfig(maxReceiveWindow, maxDataFrame, acceptBacklog, name);
     }
 
     @Override
@@ -106,17 +136,18 @@ public final class YamuxConfig {
         return other instanceof YamuxConfig that
                 && maxReceiveWindow == that.maxReceiveWindow
                 && maxDataFrame == that.maxDataFrame
+                && acceptBacklog == that.acceptBacklog
                 && name.equals(that.name);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxReceiveWindow, maxDataFrame, name);
+        return Objects.hash(maxReceiveWindow, maxDataFrame, acceptBacklog, name);
     }
 
     @Override
     public String toString() {
         return "YamuxConfig[name=" + name + ", maxReceiveWindow=" + maxReceiveWindow
-                + ", maxDataFrame=" + maxDataFrame + "]";
+                + ", maxDataFrame=" + maxDataFrame + ", acceptBacklog=" + acceptBacklog + "]";
     }
 }

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * The reader thread {@code yamux-reader-<name>} decodes incoming frames and dispatches them to
  * streams. It blocks only in channel reads, so incoming data keeps flowing however slowly the
- * application reads: each stream buffers up to its receive window. (It also waits for room in the
- * send buffer if the peer leaves 64 KiB of control frames unread.) The writer thread
+ * application reads: each stream buffers up to its receive window. No thread waits to queue a
+ * control frame: a peer that leaves the 64 KiB reserved for them unread ends the session with a
+ * protocol error, because it stopped reading its socket. The writer thread
  * {@code yamux-writer-<name>} is the only thread that writes to the channel. Everyone else encodes
  * frames into the {@link SendBuffer}, so an interrupt never closes the channel. Both threads are
  * daemons and end when the session ends.
@@ -54,9 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class YamuxSession implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(YamuxSession.class);
-
-    /** Maximum peer-opened streams waiting for {@link #acceptStream()}; more are reset. */
-    static final int ACCEPT_BACKLOG = 256;
 
     /**
      * Maximum peer stream ids that are skipped and may still be opened later. Go's yamux
@@ -261,8 +259,10 @@ public final class YamuxSession implements Closeable {
      * Ends the session: fails open streams with SESSION_CLOSED, sends GoAway unless already sent,
      * and waits up to one second for queued frames to be written. For a socket channel it then
      * shuts down the output and waits up to one more second for the peer to close its end, so
-     * that the peer reads end of stream rather than a connection reset. Finally it closes the
-     * channel and waits for the reader and writer threads to end. Later calls do nothing.
+     * that the peer reads end of stream rather than a connection reset; it skips that wait when
+     * the frames could not be written, because the peer reads nothing. Finally it shuts the
+     * socket down, closes the channel and waits for the reader and writer threads to end. Later
+     * calls do nothing.
      */
     @Override
     public void close() {
@@ -305,11 +305,14 @@ public final class YamuxSession implements Closeable {
         return config;
     }
 
-    /** Queues one data frame, waiting for room in the send buffer. */
+    /**
+     * Queues one data frame, waiting for room in the send buffer. A reset of the stream ends the
+     * wait, so that a call timeout can fail a write to a peer that stopped reading.
+     */
     void writeData(YamuxStream stream, byte[] src, int offset, int length) throws IOException {
         sendBuffer.lock.lock();
         try {
-            sendBuffer.awaitRoomForData(FrameHeader.SIZE + length);
+            sendBuffer.awaitRoomForData(FrameHeader.SIZE + length, () -> stream.rstQueued);
             if (stream.rstQueued) {
                 throw new YamuxException(YamuxException.Kind.STREAM_RESET,
                         "stream " + Integer.toUnsignedString(stream.id()) + " was reset");
@@ -328,28 +331,48 @@ public final class YamuxSession implements Closeable {
         sendControl(FrameHeader.TYPE_WINDOW_UPDATE, 0, stream.id(), delta);
     }
 
-    /** Queues FIN unless FIN or RST was queued before. */
+    /**
+     * Queues FIN unless FIN or RST was queued before.
+     *
+     * @throws YamuxException if the session ended, or ends now because the peer stopped reading
+     */
     void sendFin(YamuxStream stream) throws YamuxException {
+        int unread;
         sendBuffer.lock.lock();
         try {
-            sendBuffer.awaitRoomForControl();
-            if (!stream.finQueued && !stream.rstQueued) {
+            if (stream.finQueued || stream.rstQueued) {
+                return;
+            }
+            if (sendBuffer.hasRoomForControl()) {
                 stream.finQueued = true;
                 frameWriter.windowUpdate(stream.id(), FrameHeader.FLAG_FIN, 0);
+                return;
             }
+            unread = sendBuffer.queuedBytes();
         } finally {
             sendBuffer.lock.unlock();
         }
+        throw peerStoppedReading(unread);
     }
 
-    /** Queues RST unless queued before; does nothing once the session has ended. */
+    /**
+     * Queues RST unless queued before, and wakes the stream's writer if it waits for room. Never
+     * waits: when the session has ended, or the peer left the control reserve unread, the RST is
+     * dropped, because such a peer reads no more frames anyway.
+     */
     void sendReset(YamuxStream stream) {
         sendBuffer.lock.lock();
         try {
-            sendBuffer.awaitRoomForControl();
-            if (!stream.rstQueued) {
-                stream.rstQueued = true;
+            if (stream.rstQueued) {
+                return;
+            }
+            stream.rstQueued = true;
+            sendBuffer.wakeProducers();
+            if (sendBuffer.hasRoomForControl()) {
                 frameWriter.windowUpdate(stream.id(), FrameHeader.FLAG_RST, 0);
+            } else {
+                log.debug("yamux session {} dropped the RST of stream {}: the peer is not reading",
+                        config.name(), Integer.toUnsignedString(stream.id()));
             }
         } catch (YamuxException e) {
             // The session ended, so the peer drops the stream anyway.
@@ -370,7 +393,7 @@ public final class YamuxSession implements Closeable {
         }
     }
 
-    /** Runs on the reader thread before each channel read and before it may wait for room. */
+    /** Runs on the reader thread before each channel read. */
     private void signalQueuedStreams() {
         for (YamuxStream stream : streamsToSignal) {
             stream.readableSignalQueued = false;
@@ -403,25 +426,44 @@ public final class YamuxSession implements Closeable {
         return config.maxReceiveWindow() - config.initialWindow();
     }
 
+    /**
+     * Queues a control frame without waiting.
+     *
+     * @throws YamuxException if the session ended, or ends now because the peer stopped reading
+     */
     private void sendControl(int type, int flags, int streamId, int value)
             throws YamuxException {
-        if (Thread.currentThread() == readerThread) {
-            // Waiting for room below must not delay the readers of data already received.
-            signalQueuedStreams();
-        }
+        int unread;
         sendBuffer.lock.lock();
         try {
-            sendBuffer.awaitRoomForControl();
-            switch (type) {
-                case FrameHeader.TYPE_WINDOW_UPDATE ->
-                        frameWriter.windowUpdate(streamId, flags, value);
-                case FrameHeader.TYPE_PING -> frameWriter.ping(flags, value);
-                case FrameHeader.TYPE_GO_AWAY -> frameWriter.goAway(value);
-                default -> throw new IllegalArgumentException("not a control frame type: " + type);
+            if (sendBuffer.hasRoomForControl()) {
+                switch (type) {
+                    case FrameHeader.TYPE_WINDOW_UPDATE ->
+                            frameWriter.windowUpdate(streamId, flags, value);
+                    case FrameHeader.TYPE_PING -> frameWriter.ping(flags, value);
+                    case FrameHeader.TYPE_GO_AWAY -> frameWriter.goAway(value);
+                    default -> throw new IllegalArgumentException(
+                            "not a control frame type: " + type);
+                }
+                return;
             }
+            unread = sendBuffer.queuedBytes();
         } finally {
             sendBuffer.lock.unlock();
         }
+        throw peerStoppedReading(unread);
+    }
+
+    /**
+     * Ends the session because a control frame found the control reserve full, and returns the
+     * failure to raise. Requires that the caller holds no lock.
+     */
+    private YamuxException peerStoppedReading(int unreadBytes) {
+        YamuxException failure = protocolError("the peer stopped reading its socket: it left "
+                + unreadBytes + " bytes of frames unread, among them the "
+                + SendBuffer.CONTROL_RESERVE + " bytes reserved for control frames");
+        terminate(failure, true, NO_GO_AWAY);
+        return failure;
     }
 
     // Session end.
@@ -429,8 +471,8 @@ public final class YamuxSession implements Closeable {
     /**
      * Ends the session once; later calls return at once. Fails open streams with {@code cause},
      * queues GoAway unless {@code goAwayCode} is {@link #NO_GO_AWAY}, lets the writer flush for
-     * up to {@link #FLUSH_TIMEOUT_MILLIS}, closes the channel, waits for the other session threads
-     * and completes {@link #closeFuture}.
+     * up to {@link #FLUSH_TIMEOUT_MILLIS}, shuts down and closes the channel, waits for the other
+     * session threads and completes {@link #closeFuture}.
      */
     private void terminate(YamuxException cause, boolean error, int goAwayCode) {
         if (!terminating.compareAndSet(false, true)) {
@@ -472,9 +514,13 @@ public final class YamuxSession implements Closeable {
         if (current != writerThread) {
             joinQuietly(writerThread, FLUSH_TIMEOUT_MILLIS);
         }
-        if (current != readerThread) {
+        if (current != writerThread && writerThread.isAlive()) {
+            // The peer reads nothing, so lingering for its end is useless.
+            shutdownSocket();
+        } else if (current != readerThread) {
             lingerUntilPeerCloses();
         }
+        shutdownSocket();
         try {
             channel.close();
         } catch (IOException e) {
@@ -511,6 +557,30 @@ public final class YamuxSession implements Closeable {
             return;
         }
         joinQuietly(readerThread, FLUSH_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * Shuts down the input and then the output of a socket channel, which wakes the session's
+     * threads if they are blocked in a read or a write of it. The input goes first because of
+     * junixsocket 2.10.1: a write that fails, as a write blocked on a peer that reads nothing
+     * does once the output is shut down, closes the channel, and after that neither a shutdown
+     * nor a close reaches a read blocked in the reader thread. That read would then last until
+     * the peer sends or closes, which a stuck peer never does.
+     */
+    private void shutdownSocket() {
+        if (!(channel instanceof SocketChannel socketChannel)) {
+            return;
+        }
+        try {
+            socketChannel.shutdownInput();
+        } catch (IOException e) {
+            log.debug("shutting down the input of yamux session {} failed", config.name(), e);
+        }
+        try {
+            socketChannel.shutdownOutput();
+        } catch (IOException e) {
+            log.debug("shutting down the output of yamux session {} failed", config.name(), e);
+        }
     }
 
     private void joinQuietly(Thread thread, long timeoutMillis) {
@@ -690,7 +760,8 @@ public final class YamuxSession implements Closeable {
                 }
                 highestPeerId = unsignedId;
             }
-            if (endCause == null && !localGoAway && acceptQueue.size() < ACCEPT_BACKLOG) {
+            if (endCause == null && !localGoAway
+                    && acceptQueue.size() < config.acceptBacklog()) {
                 stream = new YamuxStream(this, id, config);
                 streams.put(id, stream);
             }

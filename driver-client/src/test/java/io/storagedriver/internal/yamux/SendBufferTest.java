@@ -75,7 +75,7 @@ class SendBufferTest {
 
             buffer.lock.lock();
             try {
-                buffer.awaitRoomForData(FrameHeader.SIZE + payload.length);
+                buffer.awaitRoomForData(FrameHeader.SIZE + payload.length, () -> false);
                 writer.data(2 * i + 1, 0, payload, 0, payload.length);
             } finally {
                 buffer.lock.unlock();
@@ -95,7 +95,7 @@ class SendBufferTest {
 
         buffer.lock.lock();
         try {
-            YamuxException e = assertThrows(YamuxException.class, buffer::awaitRoomForControl);
+            YamuxException e = assertThrows(YamuxException.class, buffer::hasRoomForControl);
             assertEquals(YamuxException.Kind.SESSION_CLOSED, e.kind());
             assertEquals("session closed", e.getMessage());
         } finally {
@@ -121,7 +121,7 @@ class SendBufferTest {
                             < FrameHeader.SIZE + payload.length) {
                         blocked.countDown();
                     }
-                    buffer.awaitRoomForData(FrameHeader.SIZE + payload.length);
+                    buffer.awaitRoomForData(FrameHeader.SIZE + payload.length, () -> false);
                     writer.data(1, 0, payload, 0, payload.length);
                 }
             } catch (Throwable t) {
@@ -140,7 +140,7 @@ class SendBufferTest {
         buffer.lock.lock();
         try {
             assertTrue(buffer.free() >= SendBuffer.CONTROL_RESERVE);
-            buffer.awaitRoomForControl();
+            assertTrue(buffer.hasRoomForControl());
             writer.windowUpdate(1, FrameHeader.FLAG_FIN, 0);
         } finally {
             buffer.lock.unlock();

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
@@ -83,6 +84,19 @@ class YamuxSessionTest {
                 return null;
             } catch (ExecutionException e) {
                 return e.getCause();
+            }
+        }
+
+        /**
+         * Waits until the thread has stayed parked for 20 checks 10 ms apart, for a writer that
+         * parks and wakes while the socket still takes bytes, and stays parked once it is full.
+         */
+        void awaitBlockedForGood() throws InterruptedException {
+            int parked = 0;
+            while (parked < 20) {
+                awaitBlocked();
+                Thread.sleep(10);
+                parked = thread.getState() == Thread.State.WAITING ? parked + 1 : 0;
             }
         }
 
@@ -763,6 +777,70 @@ class YamuxSessionTest {
         assertEquals(YamuxException.Kind.SESSION_CLOSED, e.kind());
         assertEquals("session closed", e.getMessage());
         assertNull(session.acceptStream());
+    }
+
+    @Test
+    void resetWakesWriterWaitingForSendBuffer() throws Exception {
+        startClient();
+        YamuxStream stream = openStream();
+        // A window far larger than the send buffer, so the writer waits for buffer room.
+        peer.sendFrame(TYPE_WINDOW_UPDATE, 0, 1, 64 * MAX_WINDOW);
+        peer.assertNothingSentBeforePingReply(13);
+        Task<Void> writer = new Task<>("writer", () -> {
+            stream.outputStream().write(new byte[32 * MAX_WINDOW]);
+            return null;
+        });
+        writer.awaitBlockedForGood();
+
+        stream.reset();
+
+        YamuxException failure = assertInstanceOf(YamuxException.class, writer.failure());
+        assertEquals(YamuxException.Kind.STREAM_RESET, failure.kind());
+        assertFalse(session.isClosed(), "the session closed with the stream");
+    }
+
+    @Test
+    void unreadControlFramesAreProtocolError() throws Exception {
+        startClient();
+        ByteBuffer pings = ByteBuffer.allocate(200_000 * FrameHeader.SIZE);
+        for (int i = 0; i < 200_000; i++) {
+            FrameHeader.of(TYPE_PING, FLAG_SYN, 0, i).encode(pings);
+        }
+        Task<Void> sender = new Task<>("ping sender", () -> {
+            peer.sendBytes(pings.array());
+            return null;
+        });
+
+        ExecutionException e =
+                assertThrows(ExecutionException.class, () -> session.closeFuture().get());
+
+        YamuxException failure = assertInstanceOf(YamuxException.class, e.getCause());
+        assertEquals(YamuxException.Kind.PROTOCOL_ERROR, failure.kind());
+        assertTrue(failure.getMessage().startsWith("the peer stopped reading its socket"),
+                failure.getMessage());
+        sender.failure();
+    }
+
+    @Test
+    void closeEndsThreadsOfSilentPeer() throws Exception {
+        startClient();
+        YamuxStream stream = openStream();
+        peer.sendFrame(TYPE_WINDOW_UPDATE, 0, 1, 64 * MAX_WINDOW);
+        peer.assertNothingSentBeforePingReply(14);
+        Task<Void> writer = new Task<>("writer", () -> {
+            stream.outputStream().write(new byte[32 * MAX_WINDOW]);
+            return null;
+        });
+        writer.awaitBlockedForGood();
+
+        session.close();
+
+        assertInstanceOf(YamuxException.class, writer.failure());
+
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            assertFalse(thread.getName().endsWith("-" + sessionName) && thread.isAlive(),
+                    "thread still alive: " + thread.getName());
+        }
     }
 
     @Test
