@@ -20,7 +20,7 @@ import java.util.Optional;
  * }</pre>
  */
 public final class DriverOptions {
-    /** How the driver is chosen. */
+    /** The kind of reference that chooses the driver. */
     public enum Source {
         /** {@code registry-storagedriver-<name>} in the drivers directory, on PATH or bundled. */
         NAME,

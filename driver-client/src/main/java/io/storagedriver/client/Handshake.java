@@ -37,7 +37,7 @@ final class Handshake {
     /** The client description sent in the handshake. */
     static final String CLIENT = "storagedriver-java";
 
-    /** What the driver announced. */
+    /** The name, versions and operations in the driver's handshake answer. */
     record Result(String name, String protocolVersion, String apiVersion, Set<String> operations) {}
 
     private Handshake() {}

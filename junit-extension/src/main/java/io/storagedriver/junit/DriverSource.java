@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
-/** Where a driver comes from: a driver name, an executable or a Java main class. */
+/** The origin of a driver: a driver name, an executable or a Java main class. */
 record DriverSource(Kind kind, String value) {
 
     /** The three ways to name a driver, with the attribute and configuration key of each. */

@@ -57,7 +57,7 @@ public final class WireErrors {
         return response;
     }
 
-    /** Returns whether a response or trailer says {@code "ok": true}. */
+    /** Returns whether a response or trailer contains {@code "ok": true}. */
     public static boolean isOk(JsonNode response) {
         return response.path("ok").asBoolean(false);
     }
