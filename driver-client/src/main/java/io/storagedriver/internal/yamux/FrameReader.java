@@ -52,13 +52,23 @@ final class FrameReader {
      */
     FrameReader(ReadableByteChannel channel, int bufferSize, String sessionName,
             Runnable beforeRead) {
+        this(channel, bufferSize, true, sessionName, beforeRead);
+    }
+
+    /**
+     * Creates a reader whose buffer is in direct memory if {@code direct}, as channel reads want
+     * it, or on the heap, which is cheaper to create for short-lived test sessions.
+     */
+    FrameReader(ReadableByteChannel channel, int bufferSize, boolean direct, String sessionName,
+            Runnable beforeRead) {
         if (bufferSize < FrameHeader.SIZE) {
             throw new IllegalArgumentException("bufferSize is too small: " + bufferSize);
         }
         this.channel = channel;
         this.sessionName = sessionName;
         this.beforeRead = beforeRead;
-        this.buffer = ByteBuffer.allocateDirect(bufferSize);
+        this.buffer = direct
+                ? ByteBuffer.allocateDirect(bufferSize) : ByteBuffer.allocate(bufferSize);
         this.buffer.limit(0);
     }
 

@@ -46,11 +46,19 @@ final class SendBuffer {
     private YamuxException shutdownCause;
 
     SendBuffer(int capacity) {
+        this(capacity, true);
+    }
+
+    /**
+     * Creates a ring of {@code capacity} bytes, in direct memory if {@code direct}, as channel
+     * writes want it, or on the heap, which is cheaper to create for short-lived test sessions.
+     */
+    SendBuffer(int capacity, boolean direct) {
         if (capacity < 2 * CONTROL_RESERVE) {
             throw new IllegalArgumentException("capacity is too small: " + capacity);
         }
         this.capacity = capacity;
-        this.ring = ByteBuffer.allocateDirect(capacity);
+        this.ring = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
         this.writeView = ring.duplicate();
     }
 
@@ -158,8 +166,6 @@ final class SendBuffer {
      */
     void drainTo(WritableByteChannel channel) throws IOException {
         while (true) {
-            int start;
-            int length;
             lock.lock();
             try {
                 while (size == 0 && shutdownCause == null) {
@@ -168,34 +174,63 @@ final class SendBuffer {
                 if (size == 0) {
                     return;
                 }
-                start = head;
-                length = Math.min(Math.min(size, capacity - head), MAX_WRITE);
             } finally {
                 lock.unlock();
             }
-
-            // The region [start, start + length) stays untouched by producers until head moves.
-            writeView.clear();
-            writeView.position(start).limit(start + length);
-            while (writeView.hasRemaining()) {
-                channel.write(writeView);
-            }
-
-            lock.lock();
-            try {
-                head += length;
-                if (head == capacity) {
-                    head = 0;
-                }
-                size -= length;
-                // Waking producers only once half the ring is free lets each of them queue
-                // several frames per wakeup. The ring passes this mark whenever it drains.
-                if (capacity - size >= capacity / 2) {
-                    notFull.signalAll();
-                }
-            } finally {
-                lock.unlock();
-            }
+            writeQueued(channel);
         }
+    }
+
+    /**
+     * Writes the bytes queued now to the channel without waiting for more, on the calling
+     * thread. For sessions that run without a writer thread.
+     */
+    void flushTo(WritableByteChannel channel) throws IOException {
+        while (writeQueued(channel)) {
+            // Each pass writes at most MAX_WRITE bytes or up to the end of the ring.
+        }
+    }
+
+    /**
+     * Writes the first contiguous run of queued bytes, at most {@link #MAX_WRITE}, and returns
+     * false if nothing was queued. Only one thread at a time may call it.
+     */
+    private boolean writeQueued(WritableByteChannel channel) throws IOException {
+        int start;
+        int length;
+        lock.lock();
+        try {
+            if (size == 0) {
+                return false;
+            }
+            start = head;
+            length = Math.min(Math.min(size, capacity - head), MAX_WRITE);
+        } finally {
+            lock.unlock();
+        }
+
+        // The region [start, start + length) stays untouched by producers until head moves.
+        writeView.clear();
+        writeView.position(start).limit(start + length);
+        while (writeView.hasRemaining()) {
+            channel.write(writeView);
+        }
+
+        lock.lock();
+        try {
+            head += length;
+            if (head == capacity) {
+                head = 0;
+            }
+            size -= length;
+            // Waking producers only once half the ring is free lets each of them queue
+            // several frames per wakeup. The ring passes this mark whenever it drains.
+            if (capacity - size >= capacity / 2) {
+                notFull.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return true;
     }
 }

@@ -74,6 +74,8 @@ public final class YamuxSession implements Closeable {
     private final ByteChannel channel;
     private final YamuxConfig config;
     private final boolean client;
+    /** Whether the caller runs the read loop and flushes frames itself; see {@link #inline}. */
+    private final boolean inline;
     private final FrameReader frameReader;
     private final SendBuffer sendBuffer;
     private final FrameWriter frameWriter;
@@ -104,6 +106,11 @@ public final class YamuxSession implements Closeable {
     private boolean endedWithError;
 
     private YamuxSession(ByteChannel channel, YamuxConfig config, boolean client) {
+        this(channel, config, client, false, FrameReader.DEFAULT_BUFFER_SIZE);
+    }
+
+    private YamuxSession(ByteChannel channel, YamuxConfig config, boolean client, boolean inline,
+            int readBufferSize) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(config, "config");
         if (channel instanceof SelectableChannel selectable && !selectable.isBlocking()) {
@@ -114,9 +121,13 @@ public final class YamuxSession implements Closeable {
         this.client = client;
         this.nextLocalId = client ? 1 : 2;
         this.highestPeerId = client ? 0 : -1;
-        this.frameReader = new FrameReader(channel, FrameReader.DEFAULT_BUFFER_SIZE,
-                config.name(), this::signalQueuedStreams);
-        this.sendBuffer = new SendBuffer(SendBuffer.capacityFor(config.maxDataFrame()));
+        this.inline = inline;
+        this.frameReader = new FrameReader(channel, readBufferSize, !inline, config.name(),
+                inline ? this::beforeInlineRead : this::signalQueuedStreams);
+        this.sendBuffer = inline
+                ? new SendBuffer(2 * SendBuffer.CONTROL_RESERVE
+                        + FrameHeader.SIZE + config.maxDataFrame(), false)
+                : new SendBuffer(SendBuffer.capacityFor(config.maxDataFrame()));
         this.frameWriter = new FrameWriter(sendBuffer, config.maxDataFrame(), config.name());
         this.readerThread = new Thread(this::readLoop, "yamux-reader-" + config.name());
         this.readerThread.setDaemon(true);
@@ -135,6 +146,56 @@ public final class YamuxSession implements Closeable {
     /** Starts the server side of a session, which opens even stream ids; see {@link #client}. */
     public static YamuxSession server(ByteChannel channel, YamuxConfig config) {
         return start(new YamuxSession(channel, config, false));
+    }
+
+    /**
+     * Creates a session that starts no threads, for tests that drive many sessions quickly: the
+     * caller runs the read loop with {@link #runInline()}, and queued frames are written to the
+     * channel before each channel read and at the end instead of by a writer thread. Stream
+     * writes must then fit the send window and the send buffer, or they wait forever. The
+     * buffers are on the heap, and the read buffer has {@code readBufferSize} bytes.
+     */
+    static YamuxSession inline(ByteChannel channel, YamuxConfig config, boolean client,
+            int readBufferSize) {
+        return new YamuxSession(channel, config, client, true, readBufferSize);
+    }
+
+    /**
+     * Runs the read loop of an {@link #inline} session on the calling thread until the session
+     * ends.
+     */
+    void runInline() {
+        if (!inline) {
+            throw new IllegalStateException("session " + config.name() + " has a reader thread");
+        }
+        readLoop();
+    }
+
+    /** Writes the frames queued so far to the channel; for {@link #inline} sessions only. */
+    void flushInline() {
+        try {
+            sendBuffer.flushTo(channel);
+        } catch (IOException e) {
+            terminateAfterIoFailure("write to", e);
+        }
+    }
+
+    private void beforeInlineRead() {
+        signalQueuedStreams();
+        flushInline();
+    }
+
+    /**
+     * Returns a stream that the peer opened and nobody accepted yet, or null if there is none;
+     * never waits. For {@link #inline} sessions, whose thread must not block.
+     */
+    YamuxStream pollAccepted() {
+        lock.lock();
+        try {
+            return acceptQueue.poll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private static YamuxSession start(YamuxSession session) {
@@ -510,6 +571,9 @@ public final class YamuxSession implements Closeable {
             }
         }
         sendBuffer.shutdown(cause);
+        if (inline) {
+            flushInline();
+        }
         Thread current = Thread.currentThread();
         if (current != writerThread) {
             joinQuietly(writerThread, FLUSH_TIMEOUT_MILLIS);

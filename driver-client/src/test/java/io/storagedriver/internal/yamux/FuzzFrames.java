@@ -37,16 +37,27 @@ final class FuzzFrames {
      * (three quarters), or any input of {@link #input}.
      */
     static byte[] sessionInput(SplittableRandom random, int maxFrames, int maxPayload) {
+        return sessionInput(random, maxFrames, maxPayload, true);
+    }
+
+    /**
+     * Returns an input as {@link #sessionInput(SplittableRandom, int, int)} does, for a client
+     * session that opened streams 1 and 3 or a server session that opened streams 2 and 4.
+     */
+    static byte[] sessionInput(SplittableRandom random, int maxFrames, int maxPayload,
+            boolean client) {
         if (random.nextInt(4) == 0) {
             return input(random, maxFrames, maxPayload);
         }
-        byte[] frames = sessionFrames(random, 1 + random.nextInt(maxFrames), maxPayload);
+        byte[] frames = sessionFrames(random, 1 + random.nextInt(maxFrames), maxPayload, client);
         return random.nextInt(3) == 0 ? FuzzInputs.mutate(frames, random) : frames;
     }
 
-    private static byte[] sessionFrames(SplittableRandom random, int count, int maxPayload) {
+    private static byte[] sessionFrames(SplittableRandom random, int count, int maxPayload,
+            boolean client) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int nextPeerId = 2;
+        int firstLocalId = client ? 1 : 2;
+        int nextPeerId = client ? 2 : 1;
         int[] singleFlags = {0, 0, 0, FrameHeader.FLAG_ACK, FrameHeader.FLAG_FIN,
             FrameHeader.FLAG_RST};
         for (int i = 0; i < count; i++) {
@@ -56,7 +67,7 @@ final class FuzzFrames {
             int streamId;
             if (choice < 6) {
                 type = random.nextInt(2);
-                streamId = random.nextBoolean() ? 1 : 3;
+                streamId = random.nextBoolean() ? firstLocalId : firstLocalId + 2;
             } else if (choice < 8) {
                 type = random.nextInt(2);
                 streamId = nextPeerId;
