@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.storagedriver.FuzzInputs;
+import io.storagedriver.QuietStandardError;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,9 +24,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Fuzzes sessions, client and server side, with {@value #SCRIPTS} frame sequences from a
@@ -44,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * writes fail at once. Anything else fails the test with the seed and the script, and so does a
  * session that does not end.
  */
+@ExtendWith(QuietStandardError.class)
 class InlineSessionFuzzTest {
     private static final int SCRIPTS = 1_000_000;
 
@@ -52,24 +50,6 @@ class InlineSessionFuzzTest {
 
     /** Bytes the application writes to one stream at most, below the initial send window. */
     private static final int MAX_WRITTEN_PER_STREAM = 192 * 1024;
-
-    private PrintStream originalErr;
-
-    /**
-     * Silences standard error, where the SLF4J simple binding logs a warning for every session
-     * that ends with an error. The assertions report what matters.
-     */
-    @BeforeEach
-    void silenceSessionWarnings() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(OutputStream.nullOutputStream(), true,
-                StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStandardError() {
-        System.setErr(originalErr);
-    }
 
     @Test
     void scriptedPeersEndSessionsCleanly() throws Exception {

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.storagedriver.FuzzInputs;
+import io.storagedriver.QuietStandardError;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -22,9 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -37,30 +34,13 @@ import org.junit.jupiter.api.Timeout;
  * script. {@value #IN_MEMORY_SCRIPTS} scripts arrive through an in-memory channel and {@value
  * #SOCKET_SCRIPTS} through a real socketpair.
  */
+@ExtendWith(QuietStandardError.class)
 class SessionFuzzTest {
     private static final int IN_MEMORY_SCRIPTS = 10_000;
     private static final int SOCKET_SCRIPTS = 500;
 
     /** A guard against a session that never ends, not a measure of how fast it ends. */
     private static final long END_GUARD_SECONDS = 10;
-
-    private PrintStream originalErr;
-
-    /**
-     * Silences standard error, where the SLF4J simple binding logs a warning for every session
-     * that ends with an error; the assertions report what matters.
-     */
-    @BeforeEach
-    void silenceSessionWarnings() {
-        originalErr = System.err;
-        System.setErr(new PrintStream(OutputStream.nullOutputStream(), true,
-                StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restoreStandardError() {
-        System.setErr(originalErr);
-    }
 
     @Test
     @Timeout(120)
