@@ -16,6 +16,7 @@ import io.storagedriver.internal.wire.ChunkedOutputStream;
 import io.storagedriver.internal.wire.Messages;
 import io.storagedriver.internal.wire.Operation;
 import io.storagedriver.internal.wire.WireErrors;
+import io.storagedriver.internal.wire.WireFormatException;
 import io.storagedriver.internal.yamux.YamuxSession;
 import io.storagedriver.internal.yamux.YamuxStream;
 import java.io.ByteArrayOutputStream;
@@ -247,10 +248,10 @@ final class RemoteCalls implements StorageDriver {
 
     private JsonNode parseLine(String line) {
         try {
-            return Messages.MAPPER.readTree(line);
-        } catch (IOException e) {
-            throw new DriverProtocolException(name(), "Walk: the driver sent a line that is not "
-                    + "a JSON object: " + line, e);
+            return Messages.parseObject(line.getBytes(StandardCharsets.UTF_8), "Walk line");
+        } catch (WireFormatException e) {
+            throw new DriverProtocolException(name(), "Walk: the driver sent a malformed line: "
+                    + e.getMessage(), e);
         }
     }
 

@@ -13,6 +13,7 @@ import io.storagedriver.DriverExitedException;
 import io.storagedriver.DriverProtocolException;
 import io.storagedriver.DriverTimeoutException;
 import io.storagedriver.FileInfo;
+import io.storagedriver.WalkVisitor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -222,7 +223,7 @@ class DriverFaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"invalid-json", "not-object", "oversized-message"})
+    @ValueSource(strings = {"invalid-json", "not-object", "oversized-message", "trailing-bytes"})
     void malformedMessageFailsOnlyCall(String fault) throws IOException {
         start(fault, Map.of(), CALL_TIMEOUT);
 
@@ -231,6 +232,30 @@ class DriverFaultTest {
 
         assertMessageContains("driver faultdriver sent a malformed message during Stat /x", e);
         assertClientWorks(client, "/after-malformed-message");
+    }
+
+    @Test
+    void trailingBytesAfterAnswerAreNamed() throws IOException {
+        start("trailing-bytes", Map.of(), CALL_TIMEOUT);
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.stat("/x"));
+
+        assertMessageContains("message has content after its JSON object at byte ", e);
+        assertMessageContains(": \"garbage\"; a message contains exactly one JSON object", e);
+    }
+
+    @Test
+    void trailingBytesAfterWalkLineAreNamed() throws IOException {
+        start("trailing-walk-line", Map.of(), CALL_TIMEOUT);
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.walk("/", entry -> WalkVisitor.Decision.CONTINUE));
+
+        assertMessageContains("Walk: the driver sent a malformed line: Walk line has content "
+                + "after its JSON object at byte ", e);
+        assertMessageContains(": \"garbage\"; a Walk line contains exactly one JSON object", e);
+        assertClientWorks(client, "/after-walk");
     }
 
     @Test

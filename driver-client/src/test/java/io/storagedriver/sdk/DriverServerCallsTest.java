@@ -51,6 +51,15 @@ class DriverServerCallsTest {
         return answer;
     }
 
+    /** Frames a message body that is shorter than 256 bytes, as it is, with its length. */
+    private static byte[] framed(String body) {
+        byte[] bytes = body.getBytes(UTF_8);
+        byte[] message = new byte[4 + bytes.length];
+        message[3] = (byte) bytes.length;
+        System.arraycopy(bytes, 0, message, 4, bytes.length);
+        return message;
+    }
+
     private static List<String> lines(byte[] content) {
         String text = new String(content, UTF_8);
         List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
@@ -234,6 +243,42 @@ class DriverServerCallsTest {
         assertError("BadRequest", malformed.read());
         malformed.finishWrite();
         malformed.expectEnd();
+    }
+
+    @Test
+    void requestWithTrailingBytesIsBadRequest() throws Exception {
+        ScriptedDriver driver = serve(new ScriptedDriver());
+        String request = "{\"op\":\"Stat\",\"path\":\"/\"}";
+        Map<String, String> expectedBySuffix = Map.of(
+                " x", "at byte 25: \"x\"",
+                "{\"op\":\"Delete\"}", "at byte 24: \"{\\\"op\\\":\\\"Delete\\\"}\"",
+                "\n\u0000", "at byte 25: \"\\u0000\"");
+        for (Map.Entry<String, String> suffix : expectedBySuffix.entrySet()) {
+            HostCall call = new HostCall(peer.session.openStream());
+            call.sendRaw(framed(request + suffix.getKey()));
+
+            ObjectNode answer = call.read();
+
+            ObjectNode error = assertError("BadRequest", answer);
+            String text = error.path("message").asText();
+            String expected = "message has content after its JSON object " + suffix.getValue();
+            assertTrue(text.contains(expected), "error for the suffix " + suffix.getKey()
+                    + " contains " + expected + ", actual: " + text);
+            call.finishWrite();
+            call.expectEnd();
+        }
+        assertEquals(0, driver.calls.get(), "calls that reached the driver");
+    }
+
+    @Test
+    void requestWithTrailingWhitespaceIsServed() throws Exception {
+        serve(new ScriptedDriver());
+        HostCall call = new HostCall(peer.session.openStream());
+        call.sendRaw(framed("{\"op\":\"Stat\",\"path\":\"/\"} \t\r\n"));
+
+        assertOk(call.read());
+        call.finishWrite();
+        call.expectEnd();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.storagedriver.internal.wire;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,14 +11,18 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads and writes the length-prefixed JSON messages of a stream: a 4-byte big-endian length,
- * then that many bytes of UTF-8 JSON holding one object.
+ * then that many bytes of UTF-8 JSON holding one object and nothing after it but whitespace.
  */
 public final class Messages {
     /** The largest message body in bytes. */
     public static final int MAX_MESSAGE_BYTES = 1 << 20;
+
+    /** The maximum bytes of unexpected content that an error message quotes. */
+    private static final int MAX_EXCERPT_BYTES = 40;
 
     /** The mapper shared by both sides; unknown properties are ignored. */
     public static final ObjectMapper MAPPER = new ObjectMapper()
@@ -48,20 +54,94 @@ public final class Messages {
             throw new EOFException(
                     "stream ended after " + body.length + " of " + length + " message bytes");
         }
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(body);
+        return parseObject(body, "message");
+    }
+
+    /**
+     * Parses {@code body} as one JSON object, the whole of a message or of a line of {@code
+     * Walk} content, which {@code what} names in errors. Whitespace may follow the object, but
+     * anything else raises {@link WireFormatException} quoting the bytes found, because a body
+     * that carries more than its object is malformed.
+     */
+    public static ObjectNode parseObject(byte[] body, String what) throws WireFormatException {
+        try (JsonParser parser = MAPPER.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new WireFormatException(what + " is not a JSON object: it "
+                        + describe(first));
+            }
+            JsonNode node = MAPPER.readTree(parser);
+            long end = parser.currentLocation().getByteOffset();
+            JsonToken trailing;
+            try {
+                trailing = parser.nextToken();
+            } catch (JsonProcessingException e) {
+                throw trailingContent(what, body, end);
+            }
+            if (trailing != null) {
+                throw trailingContent(what, body, end);
+            }
+            return (ObjectNode) node;
+        } catch (WireFormatException e) {
+            throw e;
         } catch (JsonProcessingException e) {
-            throw new WireFormatException("message is not valid JSON: " + e.getOriginalMessage());
+            throw new WireFormatException(what + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             // Jackson guesses the encoding from the first bytes and raises CharConversionException
             // for a body that starts like UTF-32 but is not.
-            throw new WireFormatException("message is not valid UTF-8 JSON: " + e.getMessage());
+            throw new WireFormatException(what + " is not valid UTF-8 JSON: " + e.getMessage());
         }
-        if (node == null || !node.isObject()) {
-            throw new WireFormatException("message is not a JSON object");
+    }
+
+    /**
+     * Builds the error for a body with more than whitespace after its object. {@code end} is the
+     * byte offset just after the object, or -1 when the parser, having guessed an encoding other
+     * than UTF-8, counts no bytes.
+     */
+    private static WireFormatException trailingContent(String what, byte[] body, long end) {
+        String found = "";
+        if (end >= 0 && end <= body.length) {
+            int start = (int) end;
+            while (start < body.length && isJsonWhitespace(body[start])) {
+                start++;
+            }
+            int shown = Math.min(body.length - start, MAX_EXCERPT_BYTES);
+            found = " at byte " + start + ": " + quote(new String(body, start, shown,
+                    StandardCharsets.UTF_8))
+                    + (body.length - start > shown
+                            ? " and " + (body.length - start - shown) + " more bytes" : "");
         }
-        return (ObjectNode) node;
+        return new WireFormatException(what + " has content after its JSON object" + found
+                + "; a " + what + " contains exactly one JSON object, followed by nothing but "
+                + "whitespace");
+    }
+
+    /** Describes the first token of a body that is not an object, such as "is a JSON array". */
+    private static String describe(JsonToken first) {
+        if (first == null) {
+            return "is empty";
+        }
+        return switch (first) {
+            case START_ARRAY -> "is a JSON array";
+            case VALUE_STRING -> "is a JSON string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "is a JSON number";
+            case VALUE_TRUE, VALUE_FALSE -> "is a JSON boolean";
+            case VALUE_NULL -> "is the JSON null";
+            default -> "starts with " + first;
+        };
+    }
+
+    private static boolean isJsonWhitespace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
+    /** Quotes text as a JSON string, so that control characters show as escapes. */
+    private static String quote(String text) {
+        try {
+            return MAPPER.writeValueAsString(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a string always serializes", e);
+        }
     }
 
     /** Reads one message and raises {@link EOFException} when the stream has ended. */
