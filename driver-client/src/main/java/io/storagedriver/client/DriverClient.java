@@ -183,7 +183,10 @@ public final class DriverClient implements StorageDriver, AutoCloseable {
     /**
      * Stops the driver: sends Go Away, closes the socket, waits up to the stop timeout for the
      * process to exit and then kills it. Calls still pending fail with {@link
-     * DriverExitedException}. Idempotent.
+     * DriverExitedException}, and so does every later call at once, also a read from a reader
+     * or a write, commit or cancel of a writer opened before. Closing such a writer does
+     * nothing, because the driver keeps an open writer's content as if the writer had been
+     * closed. Idempotent.
      */
     @Override
     public void close() {

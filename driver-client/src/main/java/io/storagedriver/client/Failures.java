@@ -50,6 +50,21 @@ final class Failures {
     }
 
     /**
+     * Raises when the client was closed, also for a reader or writer that was opened before,
+     * whose small writes would otherwise only fill a local buffer.
+     */
+    void checkNotClosedByUser(String action) {
+        if (closedByUser.get()) {
+            throw exited(action, null);
+        }
+    }
+
+    /** Returns whether the user closed the client. */
+    boolean closedByUser() {
+        return closedByUser.get();
+    }
+
+    /**
      * Translates a failure of {@code action}, such as {@code "GetContent /a"}, that happened on
      * a stream.
      */
@@ -99,7 +114,7 @@ final class Failures {
         if (closedByUser.get()) {
             return new DriverExitedException(driverName, process.exitCode().orElse(null),
                     process.stderrTail(), action + " failed: the client of driver " + driverName
-                    + " was closed", cause);
+                    + " was closed; start a new DriverClient to make more calls", cause);
         }
         Integer exitCode = awaitExitCode();
         List<String> tail = process.stderrTail();

@@ -367,9 +367,12 @@ final class RemoteCalls implements StorageDriver {
 
         /**
          * Runs one blocking step under the call timeout. Transport failures reset the stream
-         * and become typed exceptions; an exception from the driver passes through.
+         * and become typed exceptions; an exception from the driver passes through. Raises
+         * {@link io.storagedriver.DriverExitedException} without running the step once the
+         * client is closed.
          */
         <T> T run(Step<T> step) {
+            failures.checkNotClosedByUser(action);
             CallWatchdog.Watch watch = watchdog.watch(stream);
             try {
                 return step.run();
@@ -565,6 +568,11 @@ final class RemoteCalls implements StorageDriver {
 
         String driverName() {
             return name();
+        }
+
+        /** Returns whether the client that made this call was closed. */
+        boolean clientClosed() {
+            return failures.closedByUser();
         }
 
         /** Ends the call: a normal close when it finished, a reset when it was abandoned. */

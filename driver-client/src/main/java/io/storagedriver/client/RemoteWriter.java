@@ -49,9 +49,18 @@ final class RemoteWriter implements FileWriter {
         end("cancel");
     }
 
-    /** Keeps the content for a later writer with append; does nothing once the writer ended. */
+    /**
+     * Keeps the content for a later writer with append. Does nothing once the writer ended, or
+     * once the client was closed, because a stopped driver keeps an open writer's content as if
+     * the writer had been closed.
+     */
     @Override
     public void close() {
+        if (endedBy == null && call.clientClosed()) {
+            endedBy = "the close of the client";
+            call.close();
+            return;
+        }
         if (endedBy == null) {
             end("close");
         }

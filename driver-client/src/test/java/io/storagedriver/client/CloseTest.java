@@ -10,17 +10,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.storagedriver.DriverExitedException;
 import io.storagedriver.FileWriter;
+import io.storagedriver.StorageDriver;
+import io.storagedriver.WalkVisitor;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * {@link DriverClient#close()}: idempotent, fails pending and later calls, and leaves no process,
@@ -38,6 +44,9 @@ class CloseTest {
 
     /** How long a thread that close() ended may take to leave its run method. */
     private static final Duration THREAD_END_GUARD = Duration.ofSeconds(5);
+
+    /** How long bytes that the driver sent may take to reach the host; a guard against hangs. */
+    private static final Duration ARRIVAL_GUARD = Duration.ofSeconds(10);
 
     private static final List<String> CLIENT_THREAD_PREFIXES =
             List.of("yamux-reader", "yamux-writer", "storagedriver-");
@@ -81,6 +90,82 @@ class CloseTest {
         assertThrows(DriverExitedException.class, () -> client.stat("/"), "stat after close");
         assertThrows(DriverExitedException.class, () -> client.writer("/w", false),
                 "writer after close");
+    }
+
+    @Test
+    void everyOperationAfterCloseFails() {
+        DriverClient client = start();
+        client.putContent("/file", new byte[] {1});
+        client.close();
+        Map<String, Executable> operations = new LinkedHashMap<>();
+        for (StorageDriver view : List.of(client, client.unchecked())) {
+            String prefix = view == client ? "" : "unchecked ";
+            operations.put(prefix + "getContent", () -> view.getContent("/file"));
+            operations.put(prefix + "putContent", () -> view.putContent("/file", new byte[1]));
+            operations.put(prefix + "reader", () -> view.reader("/file", 0));
+            operations.put(prefix + "writeStream",
+                    () -> view.writeStream("/file", 0, new ByteArrayInputStream(new byte[1])));
+            operations.put(prefix + "currentSize", () -> view.currentSize("/file"));
+            operations.put(prefix + "list", () -> view.list("/"));
+            operations.put(prefix + "move", () -> view.move("/file", "/moved"));
+            operations.put(prefix + "delete", () -> view.delete("/file"));
+            operations.put(prefix + "stat", () -> view.stat("/file"));
+            operations.put(prefix + "writer", () -> view.writer("/w", false));
+            operations.put(prefix + "walk",
+                    () -> view.walk("/", entry -> WalkVisitor.Decision.CONTINUE));
+            operations.put(prefix + "redirectUrl", () -> view.redirectUrl("/file"));
+        }
+
+        for (Map.Entry<String, Executable> operation : operations.entrySet()) {
+            DriverExitedException e = assertThrows(DriverExitedException.class,
+                    operation.getValue(), operation.getKey() + " after close");
+            assertTrue(e.getMessage().contains("the client of driver inmemory was closed"),
+                    operation.getKey() + " after close, message: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void writerOfClosedClientFails() {
+        DriverClient client = start();
+        FileWriter writer = client.writer("/w", false);
+        writer.write(new byte[] {1, 2});
+        FileWriter committed = client.writer("/c", false);
+        FileWriter cancelled = client.writer("/x", false);
+        client.close();
+
+        DriverExitedException write = assertThrows(DriverExitedException.class,
+                () -> writer.write(new byte[] {3}));
+        DriverExitedException commit = assertThrows(DriverExitedException.class,
+                committed::commit);
+        DriverExitedException cancel = assertThrows(DriverExitedException.class,
+                cancelled::cancel);
+
+        assertTrue(write.getMessage().contains("Writer /w failed: the client of driver "
+                + "inmemory was closed"), "message of the write: " + write.getMessage());
+        assertTrue(commit.getMessage().contains("Writer /c failed"),
+                "message of the commit: " + commit.getMessage());
+        assertTrue(cancel.getMessage().contains("Writer /x failed"),
+                "message of the cancel: " + cancel.getMessage());
+        assertEquals(2, writer.size(), "size of the writer after the failed write");
+        writer.close();
+    }
+
+    @Test
+    void readerOfClosedClientFails() throws Exception {
+        DriverClient client = start();
+        client.putContent("/small", new byte[] {1, 2, 3});
+        InputStream in = client.reader("/small", 0);
+        assertEquals(1, in.read(), "first byte");
+        awaitAvailable(in, 2);
+        client.close();
+
+        IOException e = assertThrows(IOException.class, in::read);
+
+        DriverExitedException cause = assertInstanceOf(DriverExitedException.class,
+                e.getCause(), "cause of the read's failure");
+        assertTrue(cause.getMessage().contains("Reader /small failed: the client of driver "
+                + "inmemory was closed"), "message: " + cause.getMessage());
+        in.close();
     }
 
     @Test
@@ -145,6 +230,20 @@ class CloseTest {
             client.list("/");
         }
         return client.pid();
+    }
+
+    /**
+     * Waits until {@code count} bytes of {@code in} have arrived, so that a read could return
+     * them without touching the driver.
+     */
+    private static void awaitAvailable(InputStream in, int count)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + ARRIVAL_GUARD.toNanos();
+        while (in.available() < count) {
+            assertTrue(System.nanoTime() < deadline, "bytes available from the reader: "
+                    + in.available() + ", expected " + count);
+            Thread.sleep(10);
+        }
     }
 
     private static int openDescriptors() throws IOException {
