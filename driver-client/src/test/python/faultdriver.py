@@ -30,6 +30,8 @@ arguments as further parameters (all parameter values are strings):
   lie-size          answer GetContent announcing "size" bytes but sending "bytes" bytes
   overflow-content  the same; meant for a small "size" and a large "bytes"
   long-line         answer List with "mib" MiB of content that has no newline
+  many-entries      answer the call "op" (List or Walk; default List) with "count" entries,
+                    each a path of at least "length" bytes (default 8) below the listed path
   answer-twice      answer the call "op" (default Stat), end the stream, then send the
                     answer again on the same stream
   flood-stderr      after Configure, write "mib" MiB (default 100) to standard error, as
@@ -106,6 +108,7 @@ CALL_FAULTS = {
     "lie-size": "GetContent",
     "overflow-content": "GetContent",
     "long-line": "List",
+    "many-entries": "List",
     "answer-twice": "Stat",
     "close-socket": "Stat",
 }
@@ -290,6 +293,7 @@ class Settings:
         self.mib = self.number(parameters, "mib", 100)
         self.size = self.number(parameters, "size", 0)
         self.count = self.number(parameters, "count", 1)
+        self.length = self.number(parameters, "length", 8)
         self.pings = self.number(parameters, "pings", 0)
         self.newlines = parameters.get("newlines", "true") == "true"
         self.ignore_eof = parameters.get("ignore-eof") == "true"
@@ -658,6 +662,8 @@ class Driver:
             stream.write(LENGTH.pack(0))
             write_message(stream, ok())
             stream.close_write()
+        elif fault == "many-entries":
+            self.many_entries(stream, request)
         elif fault == "answer-twice":
             answer = encode_message(ok(path=request.get("path"), size=0, modTime=0, isDir=False))
             stream.write(answer)
@@ -668,6 +674,28 @@ class Driver:
             self.ignore_eof = True
             self.sock.shutdown(socket.SHUT_RDWR)
             self.sock.close()
+
+    def many_entries(self, stream, request):
+        """Send "count" generated entries of List or Walk, in chunks as they fill."""
+        settings = self.settings
+        parent = request.get("path", "/").rstrip("/")
+        write_message(stream, ok())
+        block = bytearray()
+        for index in range(settings.count):
+            name = ("e%d" % index).ljust(settings.length - 1, "x")
+            if settings.op == "Walk":
+                line = '{"path":"%s/%s","size":0,"modTime":0,"isDir":false}\n' % (parent, name)
+            else:
+                line = "%s/%s\n" % (parent, name)
+            block += line.encode("ascii")
+            if len(block) >= CHUNK_BYTES:
+                stream.write(LENGTH.pack(len(block)) + block)
+                block = bytearray()
+        if block:
+            stream.write(LENGTH.pack(len(block)) + block)
+        stream.write(LENGTH.pack(0))
+        write_message(stream, ok())
+        stream.close_write()
 
     def mid_stream(self, stream, request):
         settings = self.settings

@@ -58,8 +58,11 @@ public final class DriverClient implements StorageDriver, AutoCloseable {
         this.options = options;
         Failures failures = new Failures(handshake.name(), process, session, closed);
         this.watchdog = new CallWatchdog(options.callTimeout(), handshake.name());
-        this.checked = new RemoteCalls(session, handshake, failures, watchdog, true);
-        this.unchecked = new RemoteCalls(session, handshake, failures, watchdog, false);
+        RemoteCalls.ListLimits listLimits = new RemoteCalls.ListLimits(options.maxListEntries(),
+                options.maxListBytes());
+        this.checked = new RemoteCalls(session, handshake, failures, watchdog, listLimits, true);
+        this.unchecked = new RemoteCalls(session, handshake, failures, watchdog, listLimits,
+                false);
     }
 
     /**
@@ -239,6 +242,15 @@ public final class DriverClient implements StorageDriver, AutoCloseable {
         return checked.currentSize(path);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The client collects at most {@link DriverOptions#maxListEntries()} entries (100,000 by
+     * default) and {@link DriverOptions#maxListBytes()} bytes of paths (16 MiB by default), so
+     * that a driver cannot exhaust the host's memory. Past either limit the call fails with
+     * {@link io.storagedriver.ListTooLargeException}. {@link #walk} has no such limit, because
+     * it passes entries to its visitor one at a time.
+     */
     @Override
     public List<String> list(String path) {
         return checked.list(path);

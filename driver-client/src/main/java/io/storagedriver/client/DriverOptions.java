@@ -42,6 +42,8 @@ public final class DriverOptions {
     private final Duration callTimeout;
     private final Duration stopTimeout;
     private final DriverOutputListener outputListener;
+    private final int maxListEntries;
+    private final long maxListBytes;
 
     private DriverOptions(Builder builder) {
         this.source = builder.source;
@@ -56,6 +58,8 @@ public final class DriverOptions {
         this.callTimeout = builder.callTimeout;
         this.stopTimeout = builder.stopTimeout;
         this.outputListener = builder.outputListener;
+        this.maxListEntries = builder.maxListEntries;
+        this.maxListBytes = builder.maxListBytes;
     }
 
     /** Chooses the driver {@code registry-storagedriver-<name>}. */
@@ -140,6 +144,16 @@ public final class DriverOptions {
         return outputListener;
     }
 
+    /** Returns the maximum number of entries that one {@code list} call collects. */
+    public int maxListEntries() {
+        return maxListEntries;
+    }
+
+    /** Returns the maximum total UTF-8 bytes of the paths that one {@code list} call collects. */
+    public long maxListBytes() {
+        return maxListBytes;
+    }
+
     /** Describes the choice of driver for messages, such as {@code driver name 'filesystem'}. */
     public String describe() {
         return switch (source) {
@@ -156,6 +170,12 @@ public final class DriverOptions {
 
     /** Collects the options; parameters keep their insertion order. */
     public static final class Builder {
+        /** The default of {@link #maxListEntries(int)}. */
+        public static final int DEFAULT_MAX_LIST_ENTRIES = 100_000;
+
+        /** The default of {@link #maxListBytes(long)}: 16 MiB. */
+        public static final long DEFAULT_MAX_LIST_BYTES = 16L * 1024 * 1024;
+
         private final Source source;
         private String name;
         private Path executable;
@@ -168,6 +188,8 @@ public final class DriverOptions {
         private Duration callTimeout = Duration.ZERO;
         private Duration stopTimeout = Duration.ofSeconds(5);
         private DriverOutputListener outputListener = (stream, line) -> { };
+        private int maxListEntries = DEFAULT_MAX_LIST_ENTRIES;
+        private long maxListBytes = DEFAULT_MAX_LIST_BYTES;
 
         private Builder(Source source) {
             this.source = source;
@@ -226,6 +248,37 @@ public final class DriverOptions {
          */
         public Builder outputListener(DriverOutputListener listener) {
             this.outputListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * Sets the maximum number of entries that one {@code list} call collects, {@value
+         * #DEFAULT_MAX_LIST_ENTRIES} by default. A listing with more fails with {@link
+         * io.storagedriver.ListTooLargeException}, so that a driver cannot fill the host's memory
+         * with a list of very many short paths. {@code walk} passes entries to its visitor one at
+         * a time and has no such limit.
+         */
+        public Builder maxListEntries(int entries) {
+            if (entries < 1) {
+                throw new IllegalArgumentException("maxListEntries must be at least 1: "
+                        + entries);
+            }
+            this.maxListEntries = entries;
+            return this;
+        }
+
+        /**
+         * Sets the maximum total UTF-8 bytes of the paths, without their line ends, that one
+         * {@code list} call collects, 16 MiB by default. A listing with more fails with {@link
+         * io.storagedriver.ListTooLargeException}. The collected paths take up to twice this
+         * many bytes of heap, because Java stores a string that contains a character outside
+         * Latin-1 at two bytes a character, plus the overhead of one string per entry.
+         */
+        public Builder maxListBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxListBytes must be at least 1: " + bytes);
+            }
+            this.maxListBytes = bytes;
             return this;
         }
 

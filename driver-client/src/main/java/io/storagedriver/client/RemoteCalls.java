@@ -7,6 +7,7 @@ import io.storagedriver.DriverProtocolException;
 import io.storagedriver.FileInfo;
 import io.storagedriver.FileWriter;
 import io.storagedriver.InvalidOffsetException;
+import io.storagedriver.ListTooLargeException;
 import io.storagedriver.StorageDriver;
 import io.storagedriver.StoragePaths;
 import io.storagedriver.UnsupportedMethodException;
@@ -44,14 +45,19 @@ final class RemoteCalls implements StorageDriver {
     private final Handshake.Result handshake;
     private final Failures failures;
     private final CallWatchdog watchdog;
+    private final ListLimits listLimits;
     private final boolean validate;
 
+    /** The maximum entries and total bytes of paths that one {@code List} call collects. */
+    record ListLimits(int maxEntries, long maxBytes) {}
+
     RemoteCalls(YamuxSession session, Handshake.Result handshake, Failures failures,
-            CallWatchdog watchdog, boolean validate) {
+            CallWatchdog watchdog, ListLimits listLimits, boolean validate) {
         this.session = session;
         this.handshake = handshake;
         this.failures = failures;
         this.watchdog = watchdog;
+        this.listLimits = listLimits;
         this.validate = validate;
     }
 
@@ -157,10 +163,29 @@ final class RemoteCalls implements StorageDriver {
             return call.run(() -> {
                 call.request(request(Operation.LIST, path));
                 List<String> children = new ArrayList<>();
-                call.readLines(children::add);
+                long[] bytes = {0};
+                call.readLines((line, lineBytes) -> {
+                    bytes[0] += lineBytes;
+                    if (children.size() == listLimits.maxEntries()) {
+                        throw listTooLarge(path, "more than " + listLimits.maxEntries()
+                                + " entries", "maxListEntries");
+                    }
+                    if (bytes[0] > listLimits.maxBytes()) {
+                        throw listTooLarge(path, "more than " + listLimits.maxBytes()
+                                + " bytes of paths", "maxListBytes");
+                    }
+                    children.add(line);
+                });
                 return children;
             });
         }
+    }
+
+    private ListTooLargeException listTooLarge(String path, String excess, String option) {
+        return new ListTooLargeException(name(), path, "List " + path + ": driver " + name()
+                + " returned " + excess + ", the limit of this client. Raise the limit with "
+                + "DriverOptions.Builder." + option + ", or walk the directory, which passes "
+                + "entries one at a time, and skip the contents of its subdirectories");
     }
 
     @Override
@@ -220,7 +245,7 @@ final class RemoteCalls implements StorageDriver {
             call.run(() -> {
                 call.request(request(Operation.WALK, path));
                 String[] skipBelow = {null};
-                call.readLines(line -> {
+                call.readLines((line, lineBytes) -> {
                     FileInfo entry = fileInfo(parseLine(line), null);
                     if (skipBelow[0] != null && entry.path().startsWith(skipBelow[0])) {
                         return;
@@ -344,10 +369,10 @@ final class RemoteCalls implements StorageDriver {
         T run() throws IOException;
     }
 
-    /** Receives one line of content. */
+    /** Receives one line of content, without its line end, and its length in bytes. */
     @FunctionalInterface
     interface LineHandler {
-        void accept(String line) throws IOException;
+        void accept(String line, int bytes) throws IOException;
     }
 
     /** One call: its stream, and the helpers that speak the message and content format. */
@@ -488,13 +513,15 @@ final class RemoteCalls implements StorageDriver {
 
         private void emitLine(ByteArrayOutputStream line, LineHandler handler)
                 throws IOException {
+            int bytes = line.size();
             String text = line.toString(StandardCharsets.UTF_8);
             line.reset();
             if (text.endsWith("\r")) {
                 text = text.substring(0, text.length() - 1);
+                bytes--;
             }
             if (!text.isEmpty()) {
-                handler.accept(text);
+                handler.accept(text, bytes);
             }
         }
 

@@ -13,6 +13,7 @@ import io.storagedriver.DriverExitedException;
 import io.storagedriver.DriverProtocolException;
 import io.storagedriver.DriverTimeoutException;
 import io.storagedriver.FileInfo;
+import io.storagedriver.ListTooLargeException;
 import io.storagedriver.WalkVisitor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,9 +62,12 @@ class DriverFaultTest {
 
     private DriverClient start(String fault, Map<String, String> parameters,
             Duration callTimeout) throws IOException {
-        DriverOptions options = FaultDriver.options(directory, fault, parameters)
+        return start(FaultDriver.options(directory, fault, parameters)
                 .callTimeout(callTimeout)
-                .build();
+                .build());
+    }
+
+    private DriverClient start(DriverOptions options) {
         driverName = FaultDriver.driverName(options.executable().orElseThrow());
         client = DriverClient.start(options);
         return client;
@@ -290,6 +294,95 @@ class DriverFaultTest {
         assertMessageContains("GetContent /x: the driver sent more than the 10 bytes of content it "
                 + "announced", e);
         assertClientWorksWithoutGet(client, "/after-overflow");
+    }
+
+    @Test
+    void listPastDefaultEntryLimitFails() throws IOException {
+        int entries = DriverOptions.Builder.DEFAULT_MAX_LIST_ENTRIES + 1;
+        start("many-entries", Map.of("count", Integer.toString(entries)), CALL_TIMEOUT);
+
+        ListTooLargeException e = assertThrows(ListTooLargeException.class,
+                () -> client.list("/dir"));
+
+        assertEquals("/dir", e.path(), "path of the exception");
+        assertMessageContains("List /dir: driver faultdriver returned more than 100000 entries, "
+                + "the limit of this client. Raise the limit with "
+                + "DriverOptions.Builder.maxListEntries, or walk the directory", e);
+        assertClientWorks(client, "/after-many-entries");
+    }
+
+    @Test
+    void listAtEntryLimitSucceeds() throws IOException {
+        start(FaultDriver.options(directory, "many-entries", Map.of("count", "1000"))
+                .callTimeout(CALL_TIMEOUT)
+                .maxListEntries(1000)
+                .build());
+
+        List<String> entries = client.list("/");
+
+        assertEquals(1000, entries.size(), "entries listed");
+        assertEquals("/e0xxxxx", entries.get(0), "first entry");
+        assertEquals("/e999xxx", entries.get(999), "last entry");
+    }
+
+    @Test
+    void listPastSetEntryLimitFails() throws IOException {
+        start(FaultDriver.options(directory, "many-entries", Map.of("count", "1001"))
+                .callTimeout(CALL_TIMEOUT)
+                .maxListEntries(1000)
+                .build());
+
+        ListTooLargeException e = assertThrows(ListTooLargeException.class,
+                () -> client.list("/"));
+
+        assertMessageContains("returned more than 1000 entries", e);
+        assertClientWorks(client, "/after-many-entries");
+    }
+
+    @Test
+    void listAtByteLimitSucceeds() throws IOException {
+        start(FaultDriver.options(directory, "many-entries",
+                        Map.of("count", "100", "length", "10"))
+                .callTimeout(CALL_TIMEOUT)
+                .maxListBytes(1000)
+                .build());
+
+        List<String> entries = client.list("/");
+
+        assertEquals(100, entries.size(), "entries listed");
+        assertEquals(1000, entries.stream().mapToInt(String::length).sum(), "bytes of paths");
+    }
+
+    @Test
+    void listPastByteLimitFails() throws IOException {
+        start(FaultDriver.options(directory, "many-entries",
+                        Map.of("count", "101", "length", "10"))
+                .callTimeout(CALL_TIMEOUT)
+                .maxListBytes(1000)
+                .build());
+
+        ListTooLargeException e = assertThrows(ListTooLargeException.class,
+                () -> client.list("/"));
+
+        assertMessageContains("List /: driver faultdriver returned more than 1000 bytes of "
+                + "paths, the limit of this client. Raise the limit with "
+                + "DriverOptions.Builder.maxListBytes", e);
+        assertClientWorks(client, "/after-long-entries");
+    }
+
+    @Test
+    void walkOfManyEntriesHasNoLimit() throws IOException {
+        int entries = DriverOptions.Builder.DEFAULT_MAX_LIST_ENTRIES + 1;
+        start("many-entries", Map.of("op", "Walk", "count", Integer.toString(entries)),
+                CALL_TIMEOUT);
+        int[] visited = {0};
+
+        client.walk("/", entry -> {
+            visited[0]++;
+            return WalkVisitor.Decision.CONTINUE;
+        });
+
+        assertEquals(entries, visited[0], "entries visited");
     }
 
     @Test

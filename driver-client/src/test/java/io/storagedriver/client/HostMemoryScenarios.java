@@ -3,7 +3,9 @@ package io.storagedriver.client;
 import io.storagedriver.DriverExitedException;
 import io.storagedriver.DriverProtocolException;
 import io.storagedriver.DriverTimeoutException;
+import io.storagedriver.ListTooLargeException;
 import io.storagedriver.StorageDriverException;
+import io.storagedriver.WalkVisitor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -11,7 +13,8 @@ import java.util.Map;
 /**
  * Runs one fault of {@link FaultDriver} that could make a careless host buffer without bound:
  * floods of the driver's output, a driver that stops reading its socket, streams that the
- * driver opens, and content longer than announced. {@link HostMemoryTest} runs it in a JVM
+ * driver opens, content longer than announced, and listings of very many or very long
+ * entries. {@link HostMemoryTest} runs it in a JVM
  * with a small heap and {@code -XX:+ExitOnOutOfMemoryError}, so running out of memory ends the
  * JVM with status 3.
  *
@@ -55,6 +58,9 @@ public final class HostMemoryScenarios {
             case "content-longer-than-announced" -> longerContent(directory);
             case "content-shorter-than-announced" -> shorterContent(directory);
             case "list-line-without-end" -> endlessLine(directory);
+            case "list-many-short-entries" -> manyEntries(directory, 3_000_000, 8);
+            case "list-many-long-entries" -> manyEntries(directory, 20_000, 10_000);
+            case "walk-many-entries" -> walkManyEntries(directory, 1_000_000);
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         }
     }
@@ -152,6 +158,35 @@ public final class HostMemoryScenarios {
                 FLOOD_TIMEOUT)) {
             expect(DriverProtocolException.class, () -> client.list("/"));
             checkWorks(client, "/after-long-line");
+        }
+    }
+
+    /**
+     * Runs a driver that lists {@code count} entries of {@code length} bytes, 26 MB of short
+     * paths or 200 MB of long ones, which would not fit the small heap as a list of strings: the
+     * list fails at the default limit of entries or bytes.
+     */
+    private static void manyEntries(Path directory, int count, int length) throws Exception {
+        try (DriverClient client = start(directory, "many-entries",
+                Map.of("count", Integer.toString(count), "length", Integer.toString(length)),
+                FLOOD_TIMEOUT)) {
+            expect(ListTooLargeException.class, () -> client.list("/"));
+            checkWorks(client, "/after-many-entries");
+        }
+    }
+
+    /** Runs a driver that walks {@code count} entries, which the host passes on one by one. */
+    private static void walkManyEntries(Path directory, int count) throws Exception {
+        try (DriverClient client = start(directory, "many-entries",
+                Map.of("op", "Walk", "count", Integer.toString(count)), FLOOD_TIMEOUT)) {
+            long[] visited = {0};
+            client.walk("/", entry -> {
+                visited[0]++;
+                return WalkVisitor.Decision.CONTINUE;
+            });
+            check(visited[0] == count, "walk visited " + visited[0] + " of " + count
+                    + " entries");
+            checkWorks(client, "/after-walk");
         }
     }
 

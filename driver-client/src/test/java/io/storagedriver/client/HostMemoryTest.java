@@ -39,7 +39,8 @@ class HostMemoryTest {
     @ValueSource(strings = {"flood-stderr-lines", "flood-stderr-one-line", "flood-stdout-lines",
         "stuck-reader", "stuck-reader-ping-flood", "driver-opened-streams",
         "content-longer-than-announced", "content-shorter-than-announced",
-        "list-line-without-end"})
+        "list-line-without-end", "list-many-short-entries", "list-many-long-entries",
+        "walk-many-entries"})
     void faultFitsSmallHostHeap(String scenario) throws IOException, InterruptedException {
         Path output = directory.resolve("host-output.txt");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
