@@ -34,10 +34,11 @@ final class BundledDrivers {
 
     private BundledDrivers() {}
 
-    static Map<String, Supplier<LaunchCommand>> launchers() {
+    /** Returns the launches of the bundled drivers, each with {@code jvmOptions} last. */
+    static Map<String, Supplier<LaunchCommand>> launchers(List<String> jvmOptions) {
         return Map.of(
-                "inmemory", () -> launcher("inmemory", IN_MEMORY_CLASS),
-                "filesystem", () -> launcher("filesystem", FILESYSTEM_CLASS));
+                "inmemory", () -> launcher("inmemory", IN_MEMORY_CLASS, jvmOptions),
+                "filesystem", () -> launcher("filesystem", FILESYSTEM_CLASS, jvmOptions));
     }
 
     /** Names a main-class driver for logs before its handshake: the bundled name or the class. */
@@ -62,11 +63,16 @@ final class BundledDrivers {
         return entries;
     }
 
-    /** Builds the launch, with a class data sharing archive when one can be used. */
-    private static LaunchCommand launcher(String name, String mainClass) {
+    /**
+     * Builds the launch, with a class data sharing archive when one can be used, and then the
+     * caller's JVM options.
+     */
+    private static LaunchCommand launcher(String name, String mainClass,
+            List<String> jvmOptions) {
         List<Path> classpath = runtimeClasspath();
-        return DriverLocator.forMainClass(name, mainClass, classpath,
-                ClassDataArchive.jvmOptions(mainClass, classpath));
+        List<String> options = new ArrayList<>(ClassDataArchive.jvmOptions(mainClass, classpath));
+        options.addAll(jvmOptions);
+        return DriverLocator.forMainClass(name, mainClass, classpath, options);
     }
 
     /** Returns the jars or class folders that hold this library and its dependencies. */

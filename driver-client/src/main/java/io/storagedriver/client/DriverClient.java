@@ -1,6 +1,7 @@
 package io.storagedriver.client;
 
 import io.storagedriver.DriverExitedException;
+import io.storagedriver.DriverStartException;
 import io.storagedriver.FileInfo;
 import io.storagedriver.FileWriter;
 import io.storagedriver.StorageDriver;
@@ -70,7 +71,8 @@ public final class DriverClient implements StorageDriver, AutoCloseable {
      *
      * @throws io.storagedriver.DriverNotFoundException when no executable was found
      * @throws io.storagedriver.DriverStartException when the driver could not be started, exited
-     *     or timed out before the handshake finished
+     *     or timed out before the handshake finished, or when JVM options are set and the name
+     *     led to an executable driver
      * @throws io.storagedriver.IncompatibleVersionException when the versions do not match
      * @throws io.storagedriver.InvalidParametersException when the driver rejects its parameters
      */
@@ -117,15 +119,35 @@ public final class DriverClient implements StorageDriver, AutoCloseable {
 
     private static LaunchCommand launchCommand(DriverOptions options) {
         return switch (options.source()) {
-            case NAME -> new DriverLocator(options.driversDirectory(),
+            case NAME -> requireJavaForJvmOptions(new DriverLocator(options.driversDirectory(),
                     Optional.ofNullable(System.getenv("PATH")).orElse(""),
-                    BundledDrivers.launchers()).locate(options.name().orElseThrow());
+                    BundledDrivers.launchers(options.jvmOptions()))
+                    .locate(options.name().orElseThrow()), options);
             case EXECUTABLE -> DriverLocator.forExecutable(options.executable().orElseThrow());
             case MAIN_CLASS -> DriverLocator.forMainClass(
                     BundledDrivers.nameOf(options.mainClass().orElseThrow()),
                     options.mainClass().orElseThrow(), classpathOf(options),
                     options.jvmOptions());
         };
+    }
+
+    /**
+     * Returns {@code command}, or raises when JVM options are set but the name led to an
+     * executable, which is started as it is, rather than to a bundled Java driver.
+     */
+    private static LaunchCommand requireJavaForJvmOptions(LaunchCommand command,
+            DriverOptions options) {
+        if (options.jvmOptions().isEmpty()
+                || command.placement() != LaunchCommand.SocketPlacement.FD3_VIA_SHELL) {
+            return command;
+        }
+        throw new DriverStartException(command.driverName(), "the JVM options "
+                + DriverOptions.describeJvmOptions(options.jvmOptions()) + " cannot apply to "
+                + "driver " + command.driverName() + ": its name led to the executable "
+                + command.executable() + ", which the host starts as it is, without a JVM of "
+                + "its own. Remove the JVM options, put them in the java command of that "
+                + "executable's launcher script, or start a Java driver with "
+                + "DriverOptions.mainClass", List.of(), null);
     }
 
     private static List<Path> classpathOf(DriverOptions options) {

@@ -2,6 +2,7 @@ package io.storagedriver.client;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +155,19 @@ public final class DriverOptions {
         return maxListBytes;
     }
 
+    /**
+     * Lists JVM options for an error message, each cut after its first {@code =}, because a
+     * value such as that of {@code -Dtoken=...} may be a secret.
+     */
+    static String describeJvmOptions(List<String> options) {
+        List<String> shown = new ArrayList<>();
+        for (String option : options) {
+            int equals = option.indexOf('=');
+            shown.add(equals < 0 ? option : option.substring(0, equals + 1) + "…");
+        }
+        return shown.toString();
+    }
+
     /** Describes the choice of driver for messages, such as {@code driver name 'filesystem'}. */
     public String describe() {
         return switch (source) {
@@ -214,7 +228,13 @@ public final class DriverOptions {
             return this;
         }
 
-        /** Sets extra JVM options for a {@link Source#MAIN_CLASS} driver. */
+        /**
+         * Sets extra JVM options for a Java driver: a {@link Source#MAIN_CLASS} driver, or a
+         * bundled driver found by {@link Source#NAME}. They follow the client's own JVM options,
+         * so they can override them. An executable driver is started as it is, so {@link #build}
+         * rejects JVM options for {@link Source#EXECUTABLE}, and {@code DriverClient.start}
+         * rejects them when a name leads to an executable.
+         */
         public Builder jvmOptions(List<String> options) {
             this.jvmOptions = List.copyOf(options);
             return this;
@@ -282,7 +302,20 @@ public final class DriverOptions {
             return this;
         }
 
+        /**
+         * Builds the options.
+         *
+         * @throws IllegalArgumentException when JVM options are set for an executable driver
+         */
         public DriverOptions build() {
+            if (source == Source.EXECUTABLE && !jvmOptions.isEmpty()) {
+                throw new IllegalArgumentException("the JVM options " + describeJvmOptions(
+                        jvmOptions) + " cannot apply to the driver executable " + executable
+                        + ", which the host starts as it is, without a JVM of its own. Remove "
+                        + "the JVM options, put them in the java command of the driver's "
+                        + "launcher script, or start a Java driver with "
+                        + "DriverOptions.mainClass");
+            }
             return new DriverOptions(this);
         }
 
