@@ -19,10 +19,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -116,16 +116,14 @@ public final class FilesystemDriver implements StorageDriver {
             Files.createDirectories(root);
             realRoot = root.toRealPath();
             if (!Files.isDirectory(realRoot)) {
-                throw new InvalidParametersException(NAME, "the parameter " + ROOT_DIRECTORY
-                        + " does not name a directory");
+                throw new NotDirectoryException(realRoot.toString());
             }
             tree = new FilesystemTree(NAME, realRoot);
         } catch (IOException e) {
             // The message leaves out the path, because parameter values never appear in messages.
-            String reason = e instanceof FileSystemException failure && failure.getReason() != null
-                    ? failure.getReason() : e.getClass().getSimpleName();
             throw new InvalidParametersException(NAME, "the parameter " + ROOT_DIRECTORY
-                    + " cannot be used as a writable directory: " + reason);
+                    + " names no usable root directory: "
+                    + FileErrors.rootDirectoryProblem(root, e));
         }
         tree.removeLeftovers();
         return new FilesystemDriver(tree);
@@ -406,7 +404,8 @@ public final class FilesystemDriver implements StorageDriver {
     }
 
     private static StorageDriverException failure(String action, String path, IOException e) {
-        return new DriverInternalException(NAME, action + " " + path + " failed: " + e, e);
+        return new DriverInternalException(NAME, action + " " + path + " failed: "
+                + FileErrors.describe(e), FileErrors.withoutPaths(e));
     }
 
     private static void deleteQuietly(Path file) {

@@ -305,8 +305,8 @@ final class FilesystemTree {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new DriverInternalException(driverName, "renaming into " + path
                         + " failed because the file system cannot rename it atomically; the "
-                        + "root directory and everything in it must be on one file system: "
-                        + e.getMessage(), e);
+                        + "root directory and everything in it must be on one file system",
+                        FileErrors.withoutPaths(e));
             } catch (FileSystemException e) {
                 if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
                     throw new InvalidPathException(driverName, path, "the path is a directory");
@@ -403,6 +403,18 @@ final class FilesystemTree {
         }
     }
 
+    /**
+     * Names a file below the root in messages: as its storage path, such as {@code /a/b}, or
+     * for the driver's own files as a path in {@value #STAGING_NAME}, but never with the root
+     * directory, which is a parameter.
+     */
+    private String dataPath(Path file) {
+        if (!file.startsWith(root)) {
+            return "a file outside the root directory";
+        }
+        return "/" + root.relativize(file).toString();
+    }
+
     /** Returns the attributes of a file without following a link, or null when it is missing. */
     BasicFileAttributes attributesOrNull(Path file) {
         try {
@@ -410,8 +422,9 @@ final class FilesystemTree {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
-            throw new DriverInternalException(driverName,
-                    "reading the attributes of " + file + " failed: " + e, e);
+            throw new DriverInternalException(driverName, "reading the attributes of "
+                    + dataPath(file) + " failed: " + FileErrors.describe(e),
+                    FileErrors.withoutPaths(e));
         }
     }
 }

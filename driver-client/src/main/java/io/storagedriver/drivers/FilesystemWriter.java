@@ -122,7 +122,7 @@ final class FilesystemWriter implements FileWriter {
     }
 
     private StorageDriverException failure(String action, IOException e) {
-        return new DriverInternalException(driverName,
-                action + " the writer for " + path + " failed: " + e, e);
+        return new DriverInternalException(driverName, action + " the writer for " + path
+                + " failed: " + FileErrors.describe(e), FileErrors.withoutPaths(e));
     }
 }
