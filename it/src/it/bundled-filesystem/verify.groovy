@@ -17,3 +17,12 @@ assert suiteStart > 0 : driverLog
 def suiteStop = /# the storage driver \(name = "filesystem"\), pid \d+, stopped/
 assert driverLog.count { it ==~ suiteStop } == 1 : driverLog
 assert driverLog.count { it.startsWith('[stderr] ') } >= 2 : driverLog
+
+// The bundled driver logs through its own SLF4J provider, although Maven gives the plugin its
+// own slf4j-api 1.7, so SLF4J prints no warning and the driver's log reaches the host.
+assert !driverLog.any { it.contains('SLF4J') } : driverLog
+assert !log.readLines().any { it.contains('[filesystem] SLF4J') } : 'build.log has SLF4J warnings'
+assert driverLog.count {
+    it == '[stderr] INFO io.storagedriver.sdk.Handshake - driver configured name=filesystem ' +
+            'parameters=[rootdirectory]'
+} == 2 : driverLog
