@@ -28,6 +28,12 @@ public class WalkChecks extends CheckSupport {
             "B", 1, "a/x", 2, "a/y/z", 3, "a-z", 4, "a.b", 5,
             "a0", 6, "aB/q", 7, "a_", 8, "b", 9);
 
+    /**
+     * The maximum entries a check collects from one walk, many times the 12 entries of the
+     * tree, so that a driver whose walk does not end cannot fill the memory of the test JVM.
+     */
+    private static final int MAX_VISITED = 1000;
+
     @BeforeEach
     void requireOperation() {
         assumeOperation("Walk");
@@ -39,7 +45,7 @@ public class WalkChecks extends CheckSupport {
         String tree = writeTree();
         List<String> visited = new ArrayList<>();
         driver.walk(tree, entry -> {
-            visited.add(entry.path());
+            collect(visited, entry.path(), "walk(" + tree + ")");
             return WalkVisitor.Decision.CONTINUE;
         });
         assertOrder("walk(" + tree + ")", expectedOrder(tree, Set.of()), visited);
@@ -51,7 +57,7 @@ public class WalkChecks extends CheckSupport {
         String tree = writeTree();
         List<FileInfo> entries = new ArrayList<>();
         driver.walk(tree, entry -> {
-            entries.add(entry);
+            collect(entries, entry, "walk(" + tree + ")");
             return WalkVisitor.Decision.CONTINUE;
         });
         for (FileInfo entry : entries) {
@@ -70,7 +76,7 @@ public class WalkChecks extends CheckSupport {
         Set<String> skipped = Set.of(tree + "/a", tree + "/aB");
         List<String> visited = new ArrayList<>();
         driver.walk(tree, entry -> {
-            visited.add(entry.path());
+            collect(visited, entry.path(), "walk(" + tree + ") skipping " + skipped);
             return skipped.contains(entry.path())
                     ? WalkVisitor.Decision.SKIP_CONTENTS
                     : WalkVisitor.Decision.CONTINUE;
@@ -89,6 +95,16 @@ public class WalkChecks extends CheckSupport {
         driver.putContent(file, new byte[1]);
         Expect.raises(PathNotFoundException.class, "walk(" + file + ") of a file",
                 () -> driver.walk(file, entry -> WalkVisitor.Decision.CONTINUE));
+    }
+
+    /** Adds a visited entry, and fails once a walk has visited {@link #MAX_VISITED}. */
+    private static <T> void collect(List<T> visited, T entry, String description) {
+        if (visited.size() == MAX_VISITED) {
+            fail(description + " visited more than " + MAX_VISITED + " entries, many more than "
+                    + "the tree has, so the driver's walk repeats or invents entries. The first "
+                    + "ones: " + visited.subList(0, 20));
+        }
+        visited.add(entry);
     }
 
     private String writeTree() {

@@ -33,7 +33,19 @@ class FaultyDriverSuiteTest {
                 Set.of("list.direct-children-as-full-paths", "move.creates-parents"));
     }
 
-    private static void assertFailedChecks(String driverClass, Set<String> expected) {
+    @Test
+    void repeatingWalkFailsWalkChecksEarly() {
+        EngineExecutionResults results = assertFailedChecks("RepeatingWalkDriver",
+                Set.of("walk.every-entry-in-order", "walk.entries-carry-metadata",
+                        "walk.skip-contents"));
+
+        String failures = SuiteRuns.failures(results);
+        assertEquals(3, failures.split("visited more than 1000 entries, many more than the "
+                + "tree has", -1).length - 1, "walk checks stopped at 1000 entries:\n" + failures);
+    }
+
+    private static EngineExecutionResults assertFailedChecks(String driverClass,
+            Set<String> expected) {
         EngineExecutionResults results = SuiteRuns.runNested(Map.of(
                 StorageDriverConfiguration.MAIN_CLASS,
                 "io.storagedriver.junit.testdrivers." + driverClass), "large");
@@ -41,5 +53,6 @@ class FaultyDriverSuiteTest {
         assertEquals(new TreeSet<>(expected), SuiteRuns.failedChecks(results),
                 "checks failed by " + driverClass + ":\n" + SuiteRuns.failures(results));
         results.testEvents().assertStatistics(stats -> stats.aborted(0));
+        return results;
     }
 }
