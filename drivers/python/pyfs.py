@@ -328,7 +328,9 @@ class FileStore:
             raise invalid_path(path, "it is a directory")
         parent = os.path.dirname(local)
         while parent != self.root and not os.path.isdir(parent):
-            if os.path.lexists(parent):
+            # A concurrent write may create the directory between the two checks, so only
+            # something that exists and is still no directory is in the way.
+            if os.path.lexists(parent) and not os.path.isdir(parent):
                 raise invalid_path(path, "a parent of it is a file")
             parent = os.path.dirname(parent)
 
