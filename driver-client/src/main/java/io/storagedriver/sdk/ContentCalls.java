@@ -10,6 +10,7 @@ import io.storagedriver.StorageDriverException;
 import io.storagedriver.WalkVisitor;
 import io.storagedriver.internal.wire.ChunkedInputStream;
 import io.storagedriver.internal.wire.ChunkedOutputStream;
+import io.storagedriver.internal.wire.JsonTrees;
 import io.storagedriver.internal.wire.Messages;
 import io.storagedriver.internal.wire.WireErrors;
 import java.io.ByteArrayOutputStream;
@@ -183,7 +184,7 @@ final class ContentCalls {
             try {
                 start();
                 ObjectNode line = CallHandler.statFields(Messages.object(), entry);
-                chunks.write(Messages.MAPPER.writeValueAsBytes(line));
+                chunks.write(JsonTrees.toBytes(line));
                 chunks.write('\n');
             } catch (IOException e) {
                 sendFailure = e;

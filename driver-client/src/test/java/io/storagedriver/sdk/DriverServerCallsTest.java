@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.storagedriver.FileInfo;
 import io.storagedriver.PathNotFoundException;
 import io.storagedriver.WalkVisitor;
-import io.storagedriver.internal.wire.Messages;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Timeout;
 /** Calls without request content, and the checks the server makes before the driver. */
 @Timeout(30)
 class DriverServerCallsTest {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private HostPeer peer;
 
     @AfterEach
@@ -159,7 +161,7 @@ class DriverServerCallsTest {
         assertEquals(3, lines.size());
         List<String> paths = new ArrayList<>();
         for (String line : lines) {
-            ObjectNode entry = (ObjectNode) Messages.MAPPER.readTree(line);
+            ObjectNode entry = (ObjectNode) MAPPER.readTree(line);
             paths.add(entry.path("path").asText());
             FileInfo expected = driver.store.stat(entry.path("path").asText());
             assertEquals(expected.size(), entry.path("size").asLong());

@@ -3,10 +3,9 @@ package io.storagedriver.internal.wire;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,15 +23,11 @@ public final class Messages {
     /** The maximum bytes of unexpected content that an error message quotes. */
     private static final int MAX_EXCERPT_BYTES = 40;
 
-    /** The mapper shared by both sides; unknown properties are ignored. */
-    public static final ObjectMapper MAPPER = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     private Messages() {}
 
     /** Creates an empty JSON object to fill in. */
     public static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return JsonTrees.object();
     }
 
     /**
@@ -64,13 +59,13 @@ public final class Messages {
      * that carries more than its object is malformed.
      */
     public static ObjectNode parseObject(byte[] body, String what) throws WireFormatException {
-        try (JsonParser parser = MAPPER.createParser(body)) {
+        try (JsonParser parser = JsonTrees.createParser(body)) {
             JsonToken first = parser.nextToken();
             if (first != JsonToken.START_OBJECT) {
                 throw new WireFormatException(what + " is not a JSON object: it "
                         + describe(first));
             }
-            JsonNode node = MAPPER.readTree(parser);
+            JsonNode node = JsonTrees.readValue(parser, first);
             long end = parser.currentLocation().getByteOffset();
             JsonToken trailing;
             try {
@@ -138,8 +133,8 @@ public final class Messages {
     /** Quotes text as a JSON string, so that control characters show as escapes. */
     private static String quote(String text) {
         try {
-            return MAPPER.writeValueAsString(text);
-        } catch (JsonProcessingException e) {
+            return new String(JsonTrees.toBytes(TextNode.valueOf(text)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
             throw new IllegalStateException("a string always serializes", e);
         }
     }
@@ -155,7 +150,7 @@ public final class Messages {
 
     /** Writes one message and flushes. */
     public static void write(OutputStream out, JsonNode message) throws IOException {
-        byte[] body = MAPPER.writeValueAsBytes(message);
+        byte[] body = JsonTrees.toBytes(message);
         if (body.length > MAX_MESSAGE_BYTES) {
             throw new WireFormatException("message of " + body.length
                     + " bytes exceeds the limit of " + MAX_MESSAGE_BYTES);
