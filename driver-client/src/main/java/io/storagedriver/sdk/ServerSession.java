@@ -57,9 +57,8 @@ final class ServerSession {
             }
             Optional<StorageDriver> configured = new Handshake(factory).run(first);
             driver = configured.orElse(null);
-            CallHandler handler = configured
-                    .map(d -> new CallHandler(factory.name(), d, factory.operations()))
-                    .orElse(null);
+            CallHandler handler = driver == null ? null
+                    : new CallHandler(factory.name(), driver, factory.operations());
             YamuxStream stream;
             while ((stream = accept()) != null) {
                 YamuxStream accepted = stream;
