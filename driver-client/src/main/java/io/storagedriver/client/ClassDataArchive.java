@@ -74,6 +74,12 @@ final class ClassDataArchive {
     /** Archives whose recording ended without a file, which this JVM does not try again. */
     private static final Set<Path> UNRECORDABLE = ConcurrentHashMap.newKeySet();
     private static final AtomicLong PENDING_NUMBER = new AtomicLong();
+    /**
+     * Recordings that {@link #jvmOptions} handed out and that no {@link #watch} or {@link
+     * #abandon} has taken yet. Only these are moved into place or deleted, so that a caller who
+     * passes its own {@code -XX:ArchiveClassesAtExit} keeps its files.
+     */
+    private static final Set<Path> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private ClassDataArchive() {}
 
@@ -111,6 +117,7 @@ final class ClassDataArchive {
             Path pending = archive.resolveSibling(archive.getFileName() + "."
                     + ProcessHandle.current().pid() + "-" + PENDING_NUMBER.incrementAndGet()
                     + ".tmp");
+            HANDED_OUT.add(pending);
             return List.of(RECORD_OPTION + pending);
         } catch (IOException | RuntimeException e) {
             LOG.debug("class data sharing archive not available mainClass={} error={}",
@@ -121,7 +128,9 @@ final class ClassDataArchive {
 
     /**
      * Moves the archive that a started driver records into place once the driver has exited
-     * with status 0, and deletes it otherwise. Does nothing for a launch that records none.
+     * with status 0, and deletes it otherwise. Does nothing unless the launch records an archive
+     * that {@link #jvmOptions} chose, so a caller's own {@code -XX:ArchiveClassesAtExit} file is
+     * left alone.
      */
     static void watch(LaunchCommand command, DriverProcess process) {
         Optional<Path> pending = pendingArchive(command);
@@ -136,10 +145,12 @@ final class ClassDataArchive {
         pendingArchive(command).ifPresent(pending -> finish(pending, false));
     }
 
+    /** Takes the recording of a launch whose options {@link #jvmOptions} returned. */
     private static Optional<Path> pendingArchive(LaunchCommand command) {
         return command.command().stream()
                 .filter(argument -> argument.startsWith(RECORD_OPTION))
                 .map(argument -> Path.of(argument.substring(RECORD_OPTION.length())))
+                .filter(HANDED_OUT::remove)
                 .findFirst();
     }
 

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.storagedriver.internal.process.LaunchCommand;
+import io.storagedriver.internal.process.LaunchCommand.SocketPlacement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,6 +104,33 @@ class ClassDataArchiveTest {
             assertEquals(kept, Files.exists(archive), archive + " kept");
         }
         assertFalse(Files.exists(abandoned), "a day-old recording is deleted");
+    }
+
+    @Test
+    void callersOwnRecordingIsLeftAlone() throws IOException {
+        Path own = Files.write(temp.resolve("app-1.jsa"), new byte[] {1});
+        LaunchCommand command = new LaunchCommand("own", List.of("java",
+                ClassDataArchive.RECORD_OPTION + own, "-cp", jar("own.jar").toString(),
+                MAIN_CLASS), SocketPlacement.FD0, Optional.empty());
+
+        ClassDataArchive.abandon(command);
+
+        assertTrue(Files.exists(own), "the caller's archive was deleted");
+    }
+
+    @Test
+    void abandonDeletesHandedOutRecording() throws IOException {
+        Path jar = jar("abandoned.jar");
+        List<String> options = ClassDataArchive.jvmOptions(MAIN_CLASS, List.of(jar),
+                temp.resolve("cache"));
+        Path pending = optionPath(options.get(0), ClassDataArchive.RECORD_OPTION);
+        Files.write(pending, new byte[] {1});
+        LaunchCommand command = new LaunchCommand("abandoned", List.of("java", options.get(0),
+                "-cp", jar.toString(), MAIN_CLASS), SocketPlacement.FD0, Optional.empty());
+
+        ClassDataArchive.abandon(command);
+
+        assertFalse(Files.exists(pending), "the handed-out recording was kept");
     }
 
     @Test
