@@ -59,7 +59,7 @@ final class ClassDataArchive {
     private static final String SUFFIX = ".jsa";
 
     /**
-     * The number of archives kept, the most recently used first. Each is about 7 MB, and every
+     * The number of archives kept, the most recently used first. Each is 3 to 4 MB, and every
      * new class path, such as each build directory of a project, records one more.
      */
     static final int MAX_ARCHIVES = 8;
