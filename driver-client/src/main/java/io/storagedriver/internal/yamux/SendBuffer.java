@@ -44,21 +44,30 @@ final class SendBuffer {
     private int head;
     private int size;
     private YamuxException shutdownCause;
-
-    SendBuffer(int capacity) {
-        this(capacity, true);
-    }
+    /** The writer thread waits for frames without a timeout, so a deferred frame must wake it. */
+    private boolean writerWaitsUntimed;
 
     /**
-     * Creates a ring of {@code capacity} bytes, in direct memory if {@code direct}, as channel
-     * writes want it, or on the heap, which is cheaper to create for short-lived test sessions.
+     * Frames that producers register to be queued later, such as the ACK of a stream opened by
+     * the peer, which waits for the stream's first outgoing frame.
      */
-    SendBuffer(int capacity, boolean direct) {
+    interface DeferredFrames {
+        /** Returned by {@link #queueDueFrames()} when no deferred frame is pending. */
+        long NONE = -1;
+
+        /**
+         * Queues the deferred frames that are due and returns the nanoseconds until the next
+         * one is due, or {@link #NONE}. Called by the writer thread with {@link #lock} held.
+         */
+        long queueDueFrames();
+    }
+
+    SendBuffer(int capacity) {
         if (capacity < 2 * CONTROL_RESERVE) {
             throw new IllegalArgumentException("capacity is too small: " + capacity);
         }
         this.capacity = capacity;
-        this.ring = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+        this.ring = ByteBuffer.allocateDirect(capacity);
         this.writeView = ring.duplicate();
     }
 
@@ -120,6 +129,16 @@ final class SendBuffer {
         notFull.signalAll();
     }
 
+    /**
+     * Tells the writer thread that a deferred frame was registered, waking it only if it waits
+     * without a timeout. Requires {@link #lock}.
+     */
+    void deferredFrameAdded() {
+        if (writerWaitsUntimed) {
+            notEmpty.signal();
+        }
+    }
+
     private void checkNotShutdown() throws YamuxException {
         if (shutdownCause != null) {
             throw shutdownCause.rethrowable();
@@ -165,72 +184,96 @@ final class SendBuffer {
      * Called by the writer thread only.
      */
     void drainTo(WritableByteChannel channel) throws IOException {
+        drainTo(channel, () -> DeferredFrames.NONE, 0);
+    }
+
+    /**
+     * Writes queued bytes to the channel until {@link #shutdown} is called and the ring is empty,
+     * and queues the {@code deferred} frames when they are due. Called by the writer thread only.
+     *
+     * <p>When nothing is queued or deferred, the writer thread still waits {@code lingerNanos}
+     * with a timeout before it waits without one. A frame deferred during that time needs no
+     * wakeup, which saves one per call when calls follow each other closely.
+     */
+    void drainTo(WritableByteChannel channel, DeferredFrames deferred, long lingerNanos)
+            throws IOException {
         while (true) {
+            int start;
+            int length;
             lock.lock();
             try {
-                while (size == 0 && shutdownCause == null) {
-                    notEmpty.awaitUninterruptibly();
-                }
+                awaitFrames(deferred, lingerNanos);
                 if (size == 0) {
                     return;
+                }
+                start = head;
+                length = Math.min(Math.min(size, capacity - head), MAX_WRITE);
+            } finally {
+                lock.unlock();
+            }
+
+            // The region [start, start + length) stays untouched by producers until head moves.
+            writeView.clear();
+            writeView.position(start).limit(start + length);
+            while (writeView.hasRemaining()) {
+                channel.write(writeView);
+            }
+
+            lock.lock();
+            try {
+                head += length;
+                if (head == capacity) {
+                    head = 0;
+                }
+                size -= length;
+                // Waking producers only once half the ring is free lets each of them queue
+                // several frames per wakeup. The ring passes this mark whenever it drains.
+                if (capacity - size >= capacity / 2) {
+                    notFull.signalAll();
+                }
+                if (shutdownCause == null) {
+                    deferred.queueDueFrames();
                 }
             } finally {
                 lock.unlock();
             }
-            writeQueued(channel);
         }
     }
 
     /**
-     * Writes the bytes queued now to the channel without waiting for more, on the calling
-     * thread. For sessions that run without a writer thread.
+     * Waits until the ring contains bytes or the buffer is shut down, and queues deferred frames
+     * when they are due. An interrupt does not end the wait, but the interrupt status is set
+     * again on return. Requires {@link #lock}.
      */
-    void flushTo(WritableByteChannel channel) throws IOException {
-        while (writeQueued(channel)) {
-            // Each pass writes at most MAX_WRITE bytes or up to the end of the ring.
-        }
-    }
-
-    /**
-     * Writes the first contiguous run of queued bytes, at most {@link #MAX_WRITE}, and returns
-     * false if nothing was queued. Only one thread at a time may call it.
-     */
-    private boolean writeQueued(WritableByteChannel channel) throws IOException {
-        int start;
-        int length;
-        lock.lock();
-        try {
-            if (size == 0) {
-                return false;
+    private void awaitFrames(DeferredFrames deferred, long lingerNanos) {
+        boolean interrupted = false;
+        boolean lingered = lingerNanos <= 0;
+        while (size == 0 && shutdownCause == null) {
+            long delay = deferred.queueDueFrames();
+            if (size > 0) {
+                break;
             }
-            start = head;
-            length = Math.min(Math.min(size, capacity - head), MAX_WRITE);
-        } finally {
-            lock.unlock();
-        }
-
-        // The region [start, start + length) stays untouched by producers until head moves.
-        writeView.clear();
-        writeView.position(start).limit(start + length);
-        while (writeView.hasRemaining()) {
-            channel.write(writeView);
-        }
-
-        lock.lock();
-        try {
-            head += length;
-            if (head == capacity) {
-                head = 0;
+            if (delay == DeferredFrames.NONE) {
+                if (lingered) {
+                    writerWaitsUntimed = true;
+                    try {
+                        notEmpty.awaitUninterruptibly();
+                    } finally {
+                        writerWaitsUntimed = false;
+                    }
+                    continue;
+                }
+                delay = lingerNanos;
+                lingered = true;
             }
-            size -= length;
-            // Waking producers only once half the ring is free lets each of them queue
-            // several frames per wakeup. The ring passes this mark whenever it drains.
-            if (capacity - size >= capacity / 2) {
-                notFull.signalAll();
+            try {
+                notEmpty.awaitNanos(delay);
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
-        } finally {
-            lock.unlock();
         }
-        return true;
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

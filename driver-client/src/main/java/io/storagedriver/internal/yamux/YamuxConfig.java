@@ -1,5 +1,6 @@
 package io.storagedriver.internal.yamux;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -22,24 +23,36 @@ public final class YamuxConfig {
     /** Default of {@link #acceptBacklog()}, as in HashiCorp's yamux (mux.go, AcceptBacklog). */
     static final int DEFAULT_ACCEPT_BACKLOG = 256;
 
-    private static final YamuxConfig DEFAULTS =
-            new YamuxConfig(1024 * 1024, 64 * 1024, DEFAULT_ACCEPT_BACKLOG, "yamux");
+    /** Default of {@link #ackDelay()}. */
+    static final Duration DEFAULT_ACK_DELAY = Duration.ofMillis(10);
+
+    /**
+     * Upper bound of {@link #ackDelay()}. HashiCorp's yamux (mux.go, StreamOpenTimeout) closes
+     * the session when a stream it opened waits 75 seconds for its ACK by default.
+     */
+    static final Duration MAX_ACK_DELAY = Duration.ofSeconds(10);
+
+    private static final YamuxConfig DEFAULTS = new YamuxConfig(1024 * 1024, 64 * 1024,
+            DEFAULT_ACCEPT_BACKLOG, DEFAULT_ACK_DELAY.toNanos(), "yamux");
 
     private final int maxReceiveWindow;
     private final int maxDataFrame;
     private final int acceptBacklog;
+    private final long ackDelayNanos;
     private final String name;
 
-    private YamuxConfig(int maxReceiveWindow, int maxDataFrame, int acceptBacklog, String name) {
+    private YamuxConfig(int maxReceiveWindow, int maxDataFrame, int acceptBacklog,
+            long ackDelayNanos, String name) {
         this.maxReceiveWindow = maxReceiveWindow;
         this.maxDataFrame = maxDataFrame;
         this.acceptBacklog = acceptBacklog;
+        this.ackDelayNanos = ackDelayNanos;
         this.name = name;
     }
 
     /**
-     * Returns a 1 MiB receive window, 64 KiB data frames, an accept backlog of 256 streams and
-     * the name "yamux".
+     * Returns a 1 MiB receive window, 64 KiB data frames, an accept backlog of 256 streams, an
+     * ACK delay of 10 ms and the name "yamux".
      */
     public static YamuxConfig defaults() {
         return DEFAULTS;
@@ -74,6 +87,22 @@ public final class YamuxConfig {
         return acceptBacklog;
     }
 
+    /**
+     * Maximum time that the ACK of a stream opened by the peer waits for the stream's first
+     * outgoing frame, measured from the arrival of its SYN. The ACK normally goes out together
+     * with that frame, in the same channel write. It goes out alone once this time has passed,
+     * or as soon as the peer has sent half of the initial window on the stream, because the
+     * peer cannot send more than the initial window before the ACK grants the extension. Zero
+     * sends every ACK as soon as the SYN arrives.
+     */
+    public Duration ackDelay() {
+        return Duration.ofNanos(ackDelayNanos);
+    }
+
+    long ackDelayNanos() {
+        return ackDelayNanos;
+    }
+
     /** Session name used in thread names and frame logs, such as "filesystem". */
     public String name() {
         return name;
@@ -89,7 +118,7 @@ public final class YamuxConfig {
             throw new IllegalArgumentException("maxReceiveWindow must be between "
                     + INITIAL_WINDOW + " and " + MAX_RECEIVE_WINDOW_LIMIT + " bytes: " + bytes);
         }
-        return new YamuxConfig(bytes, maxDataFrame, acceptBacklog, name);
+        return new YamuxConfig(bytes, maxDataFrame, acceptBacklog, ackDelayNanos, name);
     }
 
     /**
@@ -102,7 +131,7 @@ public final class YamuxConfig {
             throw new IllegalArgumentException("maxDataFrame must be between 1 and "
                     + MAX_DATA_FRAME_LIMIT + " bytes: " + bytes);
         }
-        return new YamuxConfig(maxReceiveWindow, bytes, acceptBacklog, name);
+        return new YamuxConfig(maxReceiveWindow, bytes, acceptBacklog, ackDelayNanos, name);
     }
 
     /**
@@ -115,7 +144,22 @@ public final class YamuxConfig {
         if (streams < 0) {
             throw new IllegalArgumentException("acceptBacklog must not be negative: " + streams);
         }
-        return new YamuxConfig(maxReceiveWindow, maxDataFrame, streams, name);
+        return new YamuxConfig(maxReceiveWindow, maxDataFrame, streams, ackDelayNanos, name);
+    }
+
+    /**
+     * Returns a copy with the given {@link #ackDelay()}.
+     *
+     * @throws IllegalArgumentException unless 0 <= {@code delay} <= 10 seconds
+     */
+    public YamuxConfig withAckDelay(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative() || delay.compareTo(MAX_ACK_DELAY) > 0) {
+            throw new IllegalArgumentException("ackDelay must be between 0 and "
+                    + MAX_ACK_DELAY.toSeconds() + " seconds: " + delay);
+        }
+        return new YamuxConfig(maxReceiveWindow, maxDataFrame, acceptBacklog, delay.toNanos(),
+                name);
     }
 
     /**
@@ -128,7 +172,8 @@ public final class YamuxConfig {
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank");
         }
-        return new YamuxConfig(maxReceiveWindow, maxDataFrame, acceptBacklog, name);
+        return new YamuxConfig(maxReceiveWindow, maxDataFrame, acceptBacklog, ackDelayNanos,
+                name);
     }
 
     @Override
@@ -137,17 +182,19 @@ public final class YamuxConfig {
                 && maxReceiveWindow == that.maxReceiveWindow
                 && maxDataFrame == that.maxDataFrame
                 && acceptBacklog == that.acceptBacklog
+                && ackDelayNanos == that.ackDelayNanos
                 && name.equals(that.name);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(maxReceiveWindow, maxDataFrame, acceptBacklog, name);
+        return Objects.hash(maxReceiveWindow, maxDataFrame, acceptBacklog, ackDelayNanos, name);
     }
 
     @Override
     public String toString() {
         return "YamuxConfig[name=" + name + ", maxReceiveWindow=" + maxReceiveWindow
-                + ", maxDataFrame=" + maxDataFrame + ", acceptBacklog=" + acceptBacklog + "]";
+                + ", maxDataFrame=" + maxDataFrame + ", acceptBacklog=" + acceptBacklog
+                + ", ackDelay=" + ackDelay() + "]";
     }
 }

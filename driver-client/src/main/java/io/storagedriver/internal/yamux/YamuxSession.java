@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * control frame: a peer that leaves the 64 KiB reserved for them unread ends the session with a
  * protocol error, because it stopped reading its socket. The writer thread
  * {@code yamux-writer-<name>} is the only thread that writes to the channel. Everyone else encodes
- * frames into the {@link SendBuffer}, so an interrupt never closes the channel. Both threads are
- * daemons and end when the session ends.
+ * frames into the {@link SendBuffer}, so an interrupt never closes the channel. The writer thread
+ * also queues the deferred ACKs that are due (see {@link YamuxConfig#ackDelay()}). Both threads
+ * are daemons and end when the session ends.
  *
  * <h2>Locks</h2>
  * <ul>
@@ -44,8 +45,9 @@ import org.slf4j.LoggerFactory;
  *       bookkeeping, the GoAway flags and the end state. No thread blocks while holding it, except
  *       {@link #acceptStream()} waiting on its condition, which releases it.
  *   <li>Each stream's own lock guards that stream's receive buffer, windows and state flags.
- *   <li>{@code sendBuffer.lock} guards the outgoing ring, {@link #frameWriter} and each stream's
- *       {@code finQueued} and {@code rstQueued}. Producers wait on its conditions for room.
+ *   <li>{@code sendBuffer.lock} guards the outgoing ring, {@link #frameWriter},
+ *       {@link #deferredAcks} and each stream's {@code finQueued}, {@code rstQueued},
+ *       {@code ackDeferred} and {@code ackDeadline}. Producers wait on its conditions for room.
  *   <li>{@link #openLock} serializes {@link #openStream()} so that SYN frames leave in stream id
  *       order.
  * </ul>
@@ -87,6 +89,12 @@ public final class YamuxSession implements Closeable {
     private final ReentrantLock openLock = new ReentrantLock();
     /** Streams that received data since the reader thread last woke their readers. */
     private final ArrayList<YamuxStream> streamsToSignal = new ArrayList<>();
+    /**
+     * Peer-opened streams whose ACK was deferred, in the order of their SYNs and so of their
+     * deadlines. It may still hold streams whose ACK went out with another frame. Guarded by
+     * {@code sendBuffer.lock}.
+     */
+    private final ArrayDeque<YamuxStream> deferredAcks = new ArrayDeque<>();
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a stream is queued for accepting, on GoAway and when the session ends. */
@@ -382,18 +390,39 @@ public final class YamuxSession implements Closeable {
                 throw new IOException("stream " + Integer.toUnsignedString(stream.id())
                         + " is closed for writing");
             }
+            if (stream.ackDeferred) {
+                // The data frame's wait for room left the control reserve, where the ACK fits.
+                queueStreamControl(stream, 0, 0);
+            }
             frameWriter.data(stream.id(), 0, src, offset, length);
         } finally {
             sendBuffer.lock.unlock();
         }
     }
 
+    /**
+     * Queues a window update, which carries the stream's ACK if that is still deferred.
+     *
+     * @throws YamuxException if the session ended, or ends now because the peer stopped reading
+     */
     void sendWindowUpdate(YamuxStream stream, int delta) throws YamuxException {
-        sendControl(FrameHeader.TYPE_WINDOW_UPDATE, 0, stream.id(), delta);
+        int unread;
+        sendBuffer.lock.lock();
+        try {
+            if (sendBuffer.hasRoomForControl()) {
+                queueStreamControl(stream, 0, delta);
+                return;
+            }
+            unread = sendBuffer.queuedBytes();
+        } finally {
+            sendBuffer.lock.unlock();
+        }
+        throw peerStoppedReading(unread);
     }
 
     /**
-     * Queues FIN unless FIN or RST was queued before.
+     * Queues FIN unless FIN or RST was queued before. The FIN carries the stream's ACK if that is
+     * still deferred.
      *
      * @throws YamuxException if the session ended, or ends now because the peer stopped reading
      */
@@ -406,7 +435,7 @@ public final class YamuxSession implements Closeable {
             }
             if (sendBuffer.hasRoomForControl()) {
                 stream.finQueued = true;
-                frameWriter.windowUpdate(stream.id(), FrameHeader.FLAG_FIN, 0);
+                queueStreamControl(stream, FrameHeader.FLAG_FIN, 0);
                 return;
             }
             unread = sendBuffer.queuedBytes();
@@ -417,9 +446,10 @@ public final class YamuxSession implements Closeable {
     }
 
     /**
-     * Queues RST unless queued before, and wakes the stream's writer if it waits for room. Never
-     * waits: when the session has ended, or the peer left the control reserve unread, the RST is
-     * dropped, because such a peer reads no more frames anyway.
+     * Queues RST unless queued before, and wakes the stream's writer if it waits for room. The
+     * RST carries the stream's ACK if that is still deferred. Never waits: when the session has
+     * ended, or the peer left the control reserve unread, the RST is dropped, because such a peer
+     * reads no more frames anyway.
      */
     void sendReset(YamuxStream stream) {
         sendBuffer.lock.lock();
@@ -430,8 +460,9 @@ public final class YamuxSession implements Closeable {
             stream.rstQueued = true;
             sendBuffer.wakeProducers();
             if (sendBuffer.hasRoomForControl()) {
-                frameWriter.windowUpdate(stream.id(), FrameHeader.FLAG_RST, 0);
+                queueStreamControl(stream, FrameHeader.FLAG_RST, 0);
             } else {
+                stream.ackDeferred = false;
                 log.debug("yamux session {} dropped the RST of stream {}: the peer is not reading",
                         config.name(), Integer.toUnsignedString(stream.id()));
             }
@@ -485,6 +516,111 @@ public final class YamuxSession implements Closeable {
 
     private int windowExtension() {
         return config.maxReceiveWindow() - config.initialWindow();
+    }
+
+    // Deferred ACKs of peer-opened streams; see YamuxConfig.ackDelay().
+
+    /**
+     * Defers the ACK of a stream that the peer opened until the stream's first outgoing frame, or
+     * until the deadline. Called by the reader thread before the application can see the stream.
+     */
+    private void deferAck(YamuxStream stream) {
+        stream.bytesBeforeAck = 0;
+        sendBuffer.lock.lock();
+        try {
+            stream.ackDeferred = true;
+            stream.ackDeadline = System.nanoTime() + config.ackDelayNanos();
+            deferredAcks.add(stream);
+            sendBuffer.deferredFrameAdded();
+        } finally {
+            sendBuffer.lock.unlock();
+        }
+    }
+
+    /**
+     * Queues a window update with {@code flags} and {@code delta}. If the stream's ACK is still
+     * deferred, the frame carries it: ACK joins the flags and, unless the frame is a RST, the
+     * window extension joins the delta. Requires {@code sendBuffer.lock} and room for a control
+     * frame.
+     */
+    private void queueStreamControl(YamuxStream stream, int flags, int delta) {
+        if (stream.ackDeferred) {
+            stream.ackDeferred = false;
+            flags |= FrameHeader.FLAG_ACK;
+            if ((flags & FrameHeader.FLAG_RST) == 0) {
+                // At most 2 * maxReceiveWindow, which YamuxConfig keeps below 2^31.
+                delta += windowExtension();
+            }
+        }
+        frameWriter.windowUpdate(stream.id(), flags, delta);
+    }
+
+    /**
+     * Sends the stream's ACK alone if it is still deferred. The reader thread calls this once
+     * the peer has sent half of the initial window, so that the peer gets the extension before
+     * it runs out of window.
+     *
+     * @throws YamuxException if the session ended, or ends now because the peer stopped reading
+     */
+    private void sendDeferredAck(YamuxStream stream) throws YamuxException {
+        int unread;
+        sendBuffer.lock.lock();
+        try {
+            if (!stream.ackDeferred) {
+                return;
+            }
+            if (sendBuffer.hasRoomForControl()) {
+                queueStreamControl(stream, 0, 0);
+                return;
+            }
+            unread = sendBuffer.queuedBytes();
+        } finally {
+            sendBuffer.lock.unlock();
+        }
+        throw peerStoppedReading(unread);
+    }
+
+    /** Drops the stream's deferred ACK, because the peer reset the stream. */
+    private void dropDeferredAck(YamuxStream stream) {
+        sendBuffer.lock.lock();
+        try {
+            stream.ackDeferred = false;
+        } finally {
+            sendBuffer.lock.unlock();
+        }
+    }
+
+    /**
+     * Queues the deferred ACKs whose deadline has passed and returns the nanoseconds until the
+     * next deadline, or {@link SendBuffer.DeferredFrames#NONE}. Called by the writer thread with
+     * {@code sendBuffer.lock} held.
+     */
+    private long queueDueAcks() {
+        YamuxStream stream;
+        while ((stream = deferredAcks.peek()) != null) {
+            if (!stream.ackDeferred) {
+                deferredAcks.poll();
+                continue;
+            }
+            long remaining = stream.ackDeadline - System.nanoTime();
+            if (remaining > 0) {
+                return remaining;
+            }
+            try {
+                if (!sendBuffer.hasRoomForControl()) {
+                    // The ring holds a full control reserve, so the writer thread is busy and
+                    // retries after its next channel write.
+                    return SendBuffer.DeferredFrames.NONE;
+                }
+            } catch (YamuxException e) {
+                // The session is ending, so the peer drops the stream anyway.
+                deferredAcks.clear();
+                return SendBuffer.DeferredFrames.NONE;
+            }
+            deferredAcks.poll();
+            queueStreamControl(stream, 0, 0);
+        }
+        return SendBuffer.DeferredFrames.NONE;
     }
 
     /**
@@ -665,7 +801,7 @@ public final class YamuxSession implements Closeable {
 
     private void writeLoop() {
         try {
-            sendBuffer.drainTo(channel);
+            sendBuffer.drainTo(channel, this::queueDueAcks, config.ackDelayNanos());
         } catch (IOException e) {
             // A peer that closes the connection makes writes fail with a broken pipe, often before
             // the reader reaches the end of stream. Give the reader the chance to end the session
@@ -797,8 +933,9 @@ public final class YamuxSession implements Closeable {
     }
 
     /**
-     * Registers a peer-opened stream and queues the ACK, or queues RST if this side sent GoAway,
-     * the session is ending or the accept backlog is full. Returns null in the RST case.
+     * Registers a peer-opened stream and defers its ACK (or queues it at once when the ACK delay
+     * is 0), or queues RST if this side sent GoAway, the session is ending or the accept backlog
+     * is full. Returns null in the RST case.
      */
     private YamuxStream acceptIncoming(int id) throws IOException {
         long unsignedId = Integer.toUnsignedLong(id);
@@ -838,7 +975,12 @@ public final class YamuxSession implements Closeable {
             sendControl(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_RST, id, 0);
             return null;
         }
-        sendControl(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_ACK, id, windowExtension());
+        if (config.ackDelayNanos() > 0) {
+            deferAck(stream);
+        } else {
+            sendControl(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_ACK, id,
+                    windowExtension());
+        }
         lock.lock();
         try {
             if (endCause == null) {
@@ -851,12 +993,28 @@ public final class YamuxSession implements Closeable {
         return stream;
     }
 
-    private static void applyFinAndReset(YamuxStream stream, FrameHeader header) {
+    private void applyFinAndReset(YamuxStream stream, FrameHeader header) {
         if (header.hasFlag(FrameHeader.FLAG_FIN)) {
             stream.receiveFin();
         }
         if (header.hasFlag(FrameHeader.FLAG_RST)) {
             stream.receiveReset();
+            dropDeferredAck(stream);
+        }
+    }
+
+    /**
+     * Counts payload bytes of a stream whose ACK may be deferred, and sends the ACK once the peer
+     * has sent half of the initial window. Called by the reader thread only.
+     */
+    private void countBytesBeforeAck(YamuxStream stream, long length) throws YamuxException {
+        if (stream.bytesBeforeAck < 0) {
+            return;
+        }
+        stream.bytesBeforeAck += length;
+        if (stream.bytesBeforeAck >= config.initialWindow() / 2) {
+            stream.bytesBeforeAck = -1;
+            sendDeferredAck(stream);
         }
     }
 
@@ -877,6 +1035,7 @@ public final class YamuxSession implements Closeable {
             }
             if (length > 0) {
                 stream.receiveData(frameReader, length);
+                countBytesBeforeAck(stream, length);
             }
             applyFinAndReset(stream, header);
         }

@@ -70,6 +70,21 @@ public final class YamuxStream implements Closeable {
     boolean finQueued;
     /** The RST frame is queued; guarded by the session's send buffer lock. */
     boolean rstQueued;
+    /**
+     * The ACK of this peer-opened stream waits for its first outgoing frame; guarded by the
+     * session's send buffer lock.
+     */
+    boolean ackDeferred;
+    /**
+     * {@link System#nanoTime()} at which a deferred ACK goes out alone; guarded by the session's
+     * send buffer lock.
+     */
+    long ackDeadline;
+    /**
+     * Payload bytes received while the ACK may be deferred, or -1 once that no longer matters.
+     * Used by the session's reader thread only.
+     */
+    long bytesBeforeAck = -1;
     /** The stream waits for the reader thread's batched signal; used by that thread only. */
     boolean readableSignalQueued;
 
@@ -79,6 +94,8 @@ public final class YamuxStream implements Closeable {
         this.windowUpdateThreshold = config.maxReceiveWindow() / 2;
         this.receiveBuffer = new ReceiveBuffer(config.maxReceiveWindow());
         // The SYN or ACK that this side sends grants the peer the full receive window at once.
+        // NOTE: until a deferred ACK goes out the peer may send only the initial window, but the
+        // overrun check in receiveData already allows the full window.
         this.receiveWindow = new WindowCounter(config.maxReceiveWindow());
         this.sendWindow = new WindowCounter(config.initialWindow());
     }

@@ -175,4 +175,62 @@ class SendBufferTest {
         }
         assertThrows(IllegalStateException.class, () -> writer.ping(FrameHeader.FLAG_SYN, 1));
     }
+
+    @Test
+    void deferredFrameWakesIdleWriter() throws Exception {
+        SendBuffer buffer = new SendBuffer(SendBuffer.capacityFor(1024));
+        FrameWriter writer = new FrameWriter(buffer, 1024, "test");
+        TricklingChannel channel = new TricklingChannel(1024);
+        long[] deadline = {Long.MAX_VALUE};
+        SendBuffer.DeferredFrames deferred = () -> {
+            if (deadline[0] == Long.MAX_VALUE) {
+                return SendBuffer.DeferredFrames.NONE;
+            }
+            long remaining = deadline[0] - System.nanoTime();
+            if (remaining > 0) {
+                return remaining;
+            }
+            deadline[0] = Long.MAX_VALUE;
+            writer.windowUpdate(1, FrameHeader.FLAG_ACK, 7);
+            return SendBuffer.DeferredFrames.NONE;
+        };
+        Thread writerThread = new Thread(() -> {
+            try {
+                buffer.drainTo(channel, deferred, TimeUnit.MILLISECONDS.toNanos(1));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        writerThread.start();
+        // Past the linger time the writer waits without a timeout.
+        while (writerThread.getState() != Thread.State.WAITING) {
+            Thread.sleep(1);
+        }
+
+        buffer.lock.lock();
+        try {
+            deadline[0] = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+            buffer.deferredFrameAdded();
+        } finally {
+            buffer.lock.unlock();
+        }
+        buffer.lock.lock();
+        try {
+            // Shut down only after the deferred frame was queued, which then still gets written.
+            while (deadline[0] != Long.MAX_VALUE) {
+                buffer.lock.unlock();
+                Thread.sleep(1);
+                buffer.lock.lock();
+            }
+        } finally {
+            buffer.lock.unlock();
+        }
+        buffer.shutdown(new YamuxException(YamuxException.Kind.SESSION_CLOSED, "done"));
+        writerThread.join();
+
+        ByteBuffer expected = ByteBuffer.allocate(FrameHeader.SIZE);
+        FrameHeader.of(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_ACK, 1, 7)
+                .encode(expected);
+        assertArrayEquals(expected.array(), channel.written.toByteArray());
+    }
 }

@@ -20,8 +20,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +48,8 @@ class YamuxSessionTest {
     /** Delta that a default session adds to the initial window in its SYN and ACK frames. */
     private static final int EXTENSION = MAX_WINDOW - WINDOW;
     private static final int MAX_FRAME = 64 * 1024;
+    /** ACK delay that no test step reaches, so that only the stream's own frames send the ACK. */
+    private static final Duration LONG_ACK_DELAY = Duration.ofSeconds(10);
     private static final AtomicInteger SESSION_NUMBER = new AtomicInteger();
 
     private MockYamuxPeer peer;
@@ -143,7 +149,10 @@ class YamuxSessionTest {
         return stream;
     }
 
-    /** Opens a stream from the peer's side and returns it as accepted by the session. */
+    /**
+     * Opens a stream from the peer's side and returns it as accepted by the session. The session
+     * sends the ACK alone once the ACK delay has passed, because the stream sends nothing.
+     */
     private YamuxStream acceptPeerStream(int id) throws IOException {
         peer.sendFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, id, 0);
         peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, id, EXTENSION);
@@ -861,5 +870,147 @@ class YamuxSessionTest {
         peer.assertEndOfStream();
         peer.closePeerEnd();
         close.get();
+    }
+
+    /**
+     * Channel in front of the session's end of the socketpair that records the size of every
+     * write, before the write reaches the socket and so before the peer can read its bytes.
+     */
+    private static final class WriteRecordingChannel implements ByteChannel {
+        private final ByteChannel delegate;
+        private final List<Integer> writeSizes = new ArrayList<>();
+
+        WriteRecordingChannel(ByteChannel delegate) {
+            this.delegate = delegate;
+        }
+
+        synchronized List<Integer> writeSizes() {
+            return List.copyOf(writeSizes);
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return delegate.read(dst);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            synchronized (this) {
+                writeSizes.add(src.remaining());
+            }
+            return delegate.write(src);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return delegate.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            delegate.close();
+        }
+    }
+
+    /** Lets the peer open stream 2 and returns it as accepted, with its ACK still deferred. */
+    private YamuxStream acceptWithDeferredAck() throws IOException {
+        peer.sendFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, 2, 0);
+        YamuxStream stream = session.acceptStream();
+        assertEquals(2, stream.id());
+        return stream;
+    }
+
+    @Test
+    void deferredAckTravelsWithFirstDataFrame() throws Exception {
+        WriteRecordingChannel channel = new WriteRecordingChannel(peer.sessionChannel());
+        session = YamuxSession.client(channel,
+                YamuxConfig.defaults().withAckDelay(LONG_ACK_DELAY).withName(sessionName));
+        YamuxStream stream = acceptWithDeferredAck();
+        peer.assertNothingSentBeforePingReply(20);
+
+        stream.outputStream().write(ascii("hello"));
+
+        peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, 2, EXTENSION);
+        MockYamuxPeer.InFrame data = peer.takeFrame(TYPE_DATA, 0, 2, 5);
+        assertArrayEquals(ascii("hello"), data.payload());
+        int pingReply = FrameHeader.SIZE;
+        int ackAndData = 2 * FrameHeader.SIZE + 5;
+        assertEquals(List.of(pingReply, ackAndData), channel.writeSizes());
+    }
+
+    @Test
+    void deferredAckTravelsWithFin() throws Exception {
+        startClient(YamuxConfig.defaults().withAckDelay(LONG_ACK_DELAY));
+        YamuxStream stream = acceptWithDeferredAck();
+        peer.assertNothingSentBeforePingReply(21);
+
+        stream.closeWrite();
+
+        peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK | FLAG_FIN, 2, EXTENSION);
+        peer.assertNothingSentBeforePingReply(22);
+    }
+
+    @Test
+    void deferredAckTravelsWithRst() throws Exception {
+        startClient(YamuxConfig.defaults().withAckDelay(LONG_ACK_DELAY));
+        YamuxStream stream = acceptWithDeferredAck();
+        peer.assertNothingSentBeforePingReply(23);
+
+        stream.reset();
+
+        peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK | FLAG_RST, 2, 0);
+        peer.assertNothingSentBeforePingReply(24);
+    }
+
+    @Test
+    void deferredAckSentOnceHalfInitialWindowArrives() throws Exception {
+        startClient(YamuxConfig.defaults().withAckDelay(LONG_ACK_DELAY));
+        peer.sendData(2, FLAG_SYN, new byte[WINDOW / 2 - 1]);
+        peer.assertNothingSentBeforePingReply(25);
+
+        peer.sendData(2, 0, new byte[1]);
+
+        // The application has not even accepted the stream yet.
+        peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, 2, EXTENSION);
+        YamuxStream stream = session.acceptStream();
+        stream.outputStream().write(1);
+        peer.takeFrame(TYPE_DATA, 0, 2, 1);
+    }
+
+    @Test
+    void deferredAckSentAloneAfterAckDelay() throws Exception {
+        Duration ackDelay = Duration.ofMillis(300);
+        startClient(YamuxConfig.defaults().withAckDelay(ackDelay));
+        long start = System.nanoTime();
+
+        YamuxStream stream = acceptWithDeferredAck();
+        peer.assertNothingSentBeforePingReply(26);
+
+        peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, 2, EXTENSION);
+        assertTrue(System.nanoTime() - start >= ackDelay.toNanos());
+        stream.outputStream().write(1);
+        peer.takeFrame(TYPE_DATA, 0, 2, 1);
+    }
+
+    @Test
+    void peerResetDropsDeferredAck() throws Exception {
+        Duration ackDelay = Duration.ofMillis(100);
+        startClient(YamuxConfig.defaults().withAckDelay(ackDelay));
+        acceptWithDeferredAck();
+
+        peer.sendFrame(TYPE_WINDOW_UPDATE, FLAG_RST, 2, 0);
+        Thread.sleep(3 * ackDelay.toMillis());
+
+        peer.assertNothingSentBeforePingReply(27);
+    }
+
+    @Test
+    void zeroAckDelaySendsAckOnSyn() throws Exception {
+        startClient(YamuxConfig.defaults().withAckDelay(Duration.ZERO));
+
+        peer.sendFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, 2, 0);
+
+        peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, 2, EXTENSION);
+        assertEquals(2, session.acceptStream().id());
     }
 }
