@@ -27,7 +27,7 @@ final class SendBuffer {
     static final int CONTROL_RESERVE = 64 * 1024;
 
     /** Maximum bytes per channel write, so producers get room back in steps. */
-    private static final int MAX_WRITE = 256 * 1024;
+    static final int MAX_WRITE = 256 * 1024;
 
     /** Guards the ring indices, the shutdown state and everything encoded into the ring. */
     final ReentrantLock lock = new ReentrantLock();
@@ -44,6 +44,8 @@ final class SendBuffer {
     private int head;
     private int size;
     private YamuxException shutdownCause;
+    /** Producers inside {@link #awaitRoomForData} that have started to wait for room. */
+    private int waitingProducers;
     /** The writer thread waits for frames without a timeout, so a deferred frame must wake it. */
     private boolean writerWaitsUntimed;
 
@@ -93,16 +95,44 @@ final class SendBuffer {
         if (frameBytes > capacity - CONTROL_RESERVE) {
             throw new IllegalArgumentException("frame of " + frameBytes + " bytes never fits");
         }
-        while (shutdownCause == null && !abandoned.getAsBoolean()
+        if (shutdownCause == null && !abandoned.getAsBoolean()
                 && capacity - size - CONTROL_RESERVE < frameBytes) {
+            boolean fits = false;
+            waitingProducers++;
             try {
-                notFull.await();
+                while (true) {
+                    notFull.await();
+                    if (shutdownCause != null || abandoned.getAsBoolean()) {
+                        break;
+                    }
+                    if (capacity - size - CONTROL_RESERVE >= frameBytes) {
+                        fits = true;
+                        break;
+                    }
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting to send");
+            } finally {
+                waitingProducers--;
+                wakeNextProducer(fits ? frameBytes : 0);
             }
         }
         checkNotShutdown();
+    }
+
+    /**
+     * Wakes the longest waiting producer if room for a data frame is left once the current
+     * producer has queued {@code queuedBytes}. The writer thread wakes one producer at a time,
+     * and each producer that leaves the wait, for whatever reason, passes the wakeup on. Waking
+     * all of them at once let the first few fill the ring, and the rest woke for nothing and
+     * lost their place in the queue. Requires {@link #lock}.
+     */
+    private void wakeNextProducer(int queuedBytes) {
+        if (waitingProducers > 0
+                && capacity - size - CONTROL_RESERVE - queuedBytes >= FrameHeader.SIZE) {
+            notFull.signal();
+        }
     }
 
     /**
@@ -116,13 +146,18 @@ final class SendBuffer {
         return capacity - size >= FrameHeader.SIZE;
     }
 
+    /** Returns the number of producers waiting for room; requires {@link #lock}. For tests. */
+    int waitingProducers() {
+        return waitingProducers;
+    }
+
     /** Returns the number of bytes waiting to be written; requires {@link #lock}. */
     int queuedBytes() {
         return size;
     }
 
     /**
-     * Wakes the producers that wait for room, so that they check whether to give up. Requires
+     * Wakes all producers that wait for room, so that they check whether to give up. Requires
      * {@link #lock}.
      */
     void wakeProducers() {
@@ -226,10 +261,11 @@ final class SendBuffer {
                     head = 0;
                 }
                 size -= length;
-                // Waking producers only once half the ring is free lets each of them queue
-                // several frames per wakeup. The ring passes this mark whenever it drains.
+                // Waking a producer only once half the ring is free lets producers queue several
+                // frames in a row. The ring passes this mark whenever it drains, and each woken
+                // producer wakes the next while room is left.
                 if (capacity - size >= capacity / 2) {
-                    notFull.signalAll();
+                    notFull.signal();
                 }
                 if (shutdownCause == null) {
                     deferred.queueDueFrames();

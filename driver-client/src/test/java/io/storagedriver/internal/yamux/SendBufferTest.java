@@ -2,16 +2,21 @@ package io.storagedriver.internal.yamux;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -232,5 +237,229 @@ class SendBufferTest {
         FrameHeader.of(FrameHeader.TYPE_WINDOW_UPDATE, FrameHeader.FLAG_ACK, 1, 7)
                 .encode(expected);
         assertArrayEquals(expected.array(), channel.written.toByteArray());
+    }
+
+    /** Channel that takes only as many bytes as the test allows, so the test paces the drain. */
+    private static final class GatedChannel implements WritableByteChannel {
+        private long allowance;
+
+        synchronized void allow(long bytes) {
+            allowance += bytes;
+            notifyAll();
+        }
+
+        @Override
+        public synchronized int write(ByteBuffer src) throws IOException {
+            while (allowance == 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for allowance");
+                }
+            }
+            int count = (int) Math.min(allowance, src.remaining());
+            src.position(src.position() + count);
+            allowance -= count;
+            return count;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final int FRAME_PAYLOAD = 64 * 1024;
+    private static final int FRAME_BYTES = FrameHeader.SIZE + FRAME_PAYLOAD;
+
+    /** Queues data frames of {@link #FRAME_BYTES} until the next one would not fit. */
+    private static int fillWithFrames(SendBuffer buffer, FrameWriter writer) {
+        byte[] payload = new byte[FRAME_PAYLOAD];
+        int frames = 0;
+        buffer.lock.lock();
+        try {
+            while (buffer.free() - SendBuffer.CONTROL_RESERVE >= FRAME_BYTES) {
+                writer.data(1, 0, payload, 0, FRAME_PAYLOAD);
+                frames++;
+            }
+        } finally {
+            buffer.lock.unlock();
+        }
+        return frames;
+    }
+
+    /**
+     * Starts a producer that waits for room for one frame, counting each evaluation of its
+     * {@code abandoned} check in {@code checks}, and queues the frame unless {@code abandoned}
+     * is set. {@code queued} counts the frames queued.
+     */
+    private static Thread startProducer(SendBuffer buffer, FrameWriter writer,
+            AtomicInteger checks, AtomicBoolean abandoned, AtomicInteger queued) {
+        Thread producer = new Thread(() -> {
+            buffer.lock.lock();
+            try {
+                buffer.awaitRoomForData(FRAME_BYTES, () -> {
+                    checks.incrementAndGet();
+                    return abandoned.get();
+                });
+                if (!abandoned.get()) {
+                    writer.data(3, 0, new byte[FRAME_PAYLOAD], 0, FRAME_PAYLOAD);
+                    queued.incrementAndGet();
+                }
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            } finally {
+                buffer.lock.unlock();
+            }
+        });
+        producer.start();
+        return producer;
+    }
+
+    private static void awaitWaitingProducers(SendBuffer buffer, int count)
+            throws InterruptedException {
+        while (true) {
+            buffer.lock.lock();
+            try {
+                if (buffer.waitingProducers() == count) {
+                    return;
+                }
+            } finally {
+                buffer.lock.unlock();
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    private static Thread startWriter(SendBuffer buffer, WritableByteChannel channel) {
+        Thread writerThread = new Thread(() -> {
+            try {
+                buffer.drainTo(channel);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        writerThread.start();
+        return writerThread;
+    }
+
+    @Test
+    void drainWakesProducersOneAtATime() throws Exception {
+        SendBuffer buffer = new SendBuffer(SendBuffer.capacityFor(FRAME_PAYLOAD));
+        FrameWriter writer = new FrameWriter(buffer, FRAME_PAYLOAD, "test");
+        int capacity = buffer.free();
+        int filled = fillWithFrames(buffer, writer);
+        int producers = 12;
+        AtomicInteger[] checks = new AtomicInteger[producers];
+        AtomicInteger queued = new AtomicInteger();
+        for (int i = 0; i < producers; i++) {
+            checks[i] = new AtomicInteger();
+            startProducer(buffer, writer, checks[i], new AtomicBoolean(), queued);
+            // Waiting in turn puts the producers into the wait queue in this order.
+            awaitWaitingProducers(buffer, i + 1);
+        }
+        GatedChannel channel = new GatedChannel();
+        Thread writerThread = startWriter(buffer, channel);
+
+        // After two full writes more than half the ring is free, which wakes one producer.
+        channel.allow(2L * SendBuffer.MAX_WRITE);
+        int room = capacity - (filled * FRAME_BYTES - 2 * SendBuffer.MAX_WRITE)
+                - SendBuffer.CONTROL_RESERVE;
+        int fitting = room / FRAME_BYTES;
+        // The producer after the last one that fits wakes, finds no room and waits again.
+        awaitWaitingProducers(buffer, producers - fitting);
+        Thread.sleep(100);
+
+        assertEquals(fitting, queued.get());
+        for (int i = 0; i <= fitting; i++) {
+            assertEquals(2, checks[i].get(), "checks of producer " + i);
+        }
+        for (int i = fitting + 1; i < producers; i++) {
+            assertEquals(1, checks[i].get(), "checks of producer " + i);
+        }
+        buffer.shutdown(new YamuxException(YamuxException.Kind.SESSION_CLOSED, "done"));
+        channel.allow(Long.MAX_VALUE / 2);
+        writerThread.join();
+    }
+
+    @Test
+    void abandonedProducerPassesWakeupOn() throws Exception {
+        SendBuffer buffer = new SendBuffer(SendBuffer.capacityFor(FRAME_PAYLOAD));
+        FrameWriter writer = new FrameWriter(buffer, FRAME_PAYLOAD, "test");
+        fillWithFrames(buffer, writer);
+        AtomicBoolean firstAbandoned = new AtomicBoolean();
+        AtomicInteger queued = new AtomicInteger();
+        Thread first = startProducer(buffer, writer, new AtomicInteger(), firstAbandoned, queued);
+        awaitWaitingProducers(buffer, 1);
+        Thread second = startProducer(buffer, writer, new AtomicInteger(), new AtomicBoolean(),
+                queued);
+        awaitWaitingProducers(buffer, 2);
+        GatedChannel channel = new GatedChannel();
+        Thread writerThread = startWriter(buffer, channel);
+
+        // The reset that abandons the first producer's frame wakes nobody by itself.
+        firstAbandoned.set(true);
+        channel.allow(2L * SendBuffer.MAX_WRITE);
+
+        first.join();
+        second.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(second.isAlive(), "the second producer still waits for room");
+        assertEquals(1, queued.get());
+        buffer.shutdown(new YamuxException(YamuxException.Kind.SESSION_CLOSED, "done"));
+        channel.allow(Long.MAX_VALUE / 2);
+        writerThread.join();
+    }
+
+    @Test
+    void shutdownWakesAllWaitingProducers() throws Exception {
+        SendBuffer buffer = new SendBuffer(SendBuffer.capacityFor(FRAME_PAYLOAD));
+        FrameWriter writer = new FrameWriter(buffer, FRAME_PAYLOAD, "test");
+        fillWithFrames(buffer, writer);
+        int producers = 3;
+        Thread[] threads = new Thread[producers];
+        AtomicReference<Throwable>[] failures = newFailures(producers);
+        for (int i = 0; i < producers; i++) {
+            AtomicReference<Throwable> failure = failures[i];
+            threads[i] = new Thread(() -> {
+                buffer.lock.lock();
+                try {
+                    buffer.awaitRoomForData(FRAME_BYTES, () -> false);
+                } catch (Throwable t) {
+                    failure.set(t);
+                } finally {
+                    buffer.lock.unlock();
+                }
+            });
+            threads[i].start();
+        }
+        awaitWaitingProducers(buffer, producers);
+
+        buffer.shutdown(new YamuxException(YamuxException.Kind.SESSION_CLOSED, "closed"));
+
+        for (int i = 0; i < producers; i++) {
+            threads[i].join();
+            YamuxException e = assertInstanceOf(YamuxException.class, failures[i].get());
+            assertEquals("closed", e.getMessage());
+        }
+        buffer.lock.lock();
+        try {
+            assertEquals(0, buffer.waitingProducers());
+        } finally {
+            buffer.lock.unlock();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AtomicReference<Throwable>[] newFailures(int count) {
+        AtomicReference<Throwable>[] failures = new AtomicReference[count];
+        for (int i = 0; i < count; i++) {
+            failures[i] = new AtomicReference<>();
+        }
+        return failures;
     }
 }
