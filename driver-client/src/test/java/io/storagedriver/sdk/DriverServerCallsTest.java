@@ -16,6 +16,7 @@ import io.storagedriver.WalkVisitor;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -365,5 +366,49 @@ class DriverServerCallsTest {
         for (String thread : threads) {
             assertTrue(thread.startsWith("storagedriver-call-"), thread);
         }
+    }
+
+    @Test
+    void manyBlockedCallsRunAtOnce() throws Exception {
+        int calls = 8;
+        CyclicBarrier allInside = new CyclicBarrier(calls);
+        serve(new ScriptedDriver() {
+            @Override
+            public FileInfo stat(String path) {
+                try {
+                    allInside.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the calls did not run at the same time", e);
+                }
+                return super.stat(path);
+            }
+        });
+        List<HostCall> running = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            running.add(peer.call(message("op", "Stat", "path", "/")));
+        }
+        for (HostCall call : running) {
+            assertOk(call.read());
+        }
+    }
+
+    @Test
+    void sequentialCallsReuseFewThreads() throws Exception {
+        Set<String> threads = Collections.synchronizedSet(new HashSet<>());
+        serve(new ScriptedDriver() {
+            @Override
+            public FileInfo stat(String path) {
+                threads.add(Thread.currentThread().getName());
+                return super.stat(path);
+            }
+        });
+
+        for (int i = 0; i < 50; i++) {
+            assertOk(answer(message("op", "Stat", "path", "/")));
+        }
+
+        // A call thread that takes a stream starts another one only when no other thread waits
+        // to accept, so calls one after another need only a few threads.
+        assertTrue(threads.size() <= 8, "calls ran on " + threads.size() + " threads");
     }
 }

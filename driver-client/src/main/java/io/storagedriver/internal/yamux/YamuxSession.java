@@ -985,7 +985,9 @@ public final class YamuxSession implements Closeable {
         try {
             if (endCause == null) {
                 acceptQueue.add(stream);
-                acceptable.signalAll();
+                // One stream needs one accepting thread; waking all of them would wake the rest
+                // for nothing.
+                acceptable.signal();
             }
         } finally {
             lock.unlock();

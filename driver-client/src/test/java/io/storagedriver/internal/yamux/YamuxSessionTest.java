@@ -1013,4 +1013,18 @@ class YamuxSessionTest {
         peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_ACK, 2, EXTENSION);
         assertEquals(2, session.acceptStream().id());
     }
+
+    @Test
+    void eachWaitingAcceptorGetsOneStream() throws Exception {
+        startClient();
+        Task<Integer> first = new Task<>("acceptor-1", () -> session.acceptStream().id());
+        Task<Integer> second = new Task<>("acceptor-2", () -> session.acceptStream().id());
+        first.awaitBlocked();
+        second.awaitBlocked();
+
+        peer.sendFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, 2, 0);
+        peer.sendFrame(TYPE_WINDOW_UPDATE, FLAG_SYN, 4, 0);
+
+        assertEquals(6, first.get() + second.get());
+    }
 }
