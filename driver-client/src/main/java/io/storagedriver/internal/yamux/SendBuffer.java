@@ -65,11 +65,19 @@ final class SendBuffer {
     }
 
     SendBuffer(int capacity) {
+        this(capacity, true);
+    }
+
+    /**
+     * Creates a ring of {@code capacity} bytes, in direct memory if {@code direct}, as channel
+     * writes want it, or on the heap, which is cheaper to create for short-lived test sessions.
+     */
+    SendBuffer(int capacity, boolean direct) {
         if (capacity < 2 * CONTROL_RESERVE) {
             throw new IllegalArgumentException("capacity is too small: " + capacity);
         }
         this.capacity = capacity;
-        this.ring = ByteBuffer.allocateDirect(capacity);
+        this.ring = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
         this.writeView = ring.duplicate();
     }
 
@@ -233,47 +241,85 @@ final class SendBuffer {
     void drainTo(WritableByteChannel channel, DeferredFrames deferred, long lingerNanos)
             throws IOException {
         while (true) {
-            int start;
-            int length;
             lock.lock();
             try {
                 awaitFrames(deferred, lingerNanos);
                 if (size == 0) {
                     return;
                 }
-                start = head;
-                length = Math.min(Math.min(size, capacity - head), MAX_WRITE);
             } finally {
                 lock.unlock();
             }
-
-            // The region [start, start + length) stays untouched by producers until head moves.
-            writeView.clear();
-            writeView.position(start).limit(start + length);
-            while (writeView.hasRemaining()) {
-                channel.write(writeView);
-            }
-
-            lock.lock();
-            try {
-                head += length;
-                if (head == capacity) {
-                    head = 0;
-                }
-                size -= length;
-                // Waking a producer only once half the ring is free lets producers queue several
-                // frames in a row. The ring passes this mark whenever it drains, and each woken
-                // producer wakes the next while room is left.
-                if (capacity - size >= capacity / 2) {
-                    notFull.signal();
-                }
-                if (shutdownCause == null) {
-                    deferred.queueDueFrames();
-                }
-            } finally {
-                lock.unlock();
-            }
+            writeQueued(channel, deferred);
         }
+    }
+
+    /**
+     * Queues the {@code deferred} frames that are due and writes every queued byte to the
+     * channel, on the calling thread and without waiting for more. For sessions that run without
+     * a writer thread.
+     */
+    void flushTo(WritableByteChannel channel, DeferredFrames deferred) throws IOException {
+        lock.lock();
+        try {
+            if (shutdownCause == null) {
+                deferred.queueDueFrames();
+            }
+        } finally {
+            lock.unlock();
+        }
+        while (writeQueued(channel, deferred)) {
+            // Each pass writes at most MAX_WRITE bytes, or up to the end of the ring.
+        }
+    }
+
+    /**
+     * Writes the first contiguous run of queued bytes, at most {@link #MAX_WRITE}, and then
+     * queues the deferred frames that are due. Returns false if nothing was queued. Only one
+     * thread at a time may call it.
+     */
+    private boolean writeQueued(WritableByteChannel channel, DeferredFrames deferred)
+            throws IOException {
+        int start;
+        int length;
+        lock.lock();
+        try {
+            if (size == 0) {
+                return false;
+            }
+            start = head;
+            length = Math.min(Math.min(size, capacity - head), MAX_WRITE);
+        } finally {
+            lock.unlock();
+        }
+
+        // The region [start, start + length) stays untouched by producers until head moves.
+        writeView.clear();
+        writeView.position(start).limit(start + length);
+        while (writeView.hasRemaining()) {
+            channel.write(writeView);
+        }
+
+        lock.lock();
+        try {
+            head += length;
+            if (head == capacity) {
+                head = 0;
+            }
+            size -= length;
+            // Waking a producer only once half the ring is free lets producers queue several
+            // frames in a row. The ring passes this mark whenever it drains, and each woken
+            // producer wakes the next while room is left.
+            if (capacity - size >= capacity / 2) {
+                notFull.signal();
+            }
+            if (shutdownCause == null) {
+                deferred.queueDueFrames();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return true;
     }
 
     /**

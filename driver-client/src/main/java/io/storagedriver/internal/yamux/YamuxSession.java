@@ -182,7 +182,7 @@ public final class YamuxSession implements Closeable {
     /** Writes the frames queued so far to the channel; for {@link #inline} sessions only. */
     void flushInline() {
         try {
-            sendBuffer.flushTo(channel);
+            sendBuffer.flushTo(channel, this::queueDueAcks);
         } catch (IOException e) {
             terminateAfterIoFailure("write to", e);
         }

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -110,7 +111,9 @@ class InlineSessionFuzzTest {
         boolean client = random.nextBoolean();
         byte[] script = FuzzFrames.sessionInput(random, 24, 8192, client);
         YamuxConfig config = YamuxConfig.defaults().withName("inline-fuzz")
-                .withAcceptBacklog(random.nextInt(4) == 0 ? random.nextInt(2) : 256);
+                .withAcceptBacklog(random.nextInt(4) == 0 ? random.nextInt(2) : 256)
+                .withAckDelay(random.nextBoolean()
+                        ? Duration.ZERO : YamuxConfig.DEFAULT_ACK_DELAY);
         Application application = new Application(random.split());
         ScriptChannel channel = new ScriptChannel(script, random.split(), application);
         YamuxSession session = YamuxSession.inline(channel, config, client,
