@@ -200,6 +200,11 @@ public final class DriverClient implements StorageDriver, AutoCloseable {
         return !closed.get() && !session.isClosed() && process.exitCode().isEmpty();
     }
 
+    /** Returns whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
     /** Returns the options this client was started with. */
     public DriverOptions options() {
         return options;

@@ -47,6 +47,31 @@ final class DriverExits {
     }
 
     /**
+     * Fails a test that closed the client of a driver that later tests share, because the
+     * extension owns that client, and records the close so that those tests are aborted with a
+     * reason that names this test. A driver started for this test alone may be closed.
+     *
+     * @throws IllegalStateException naming the driver and the test
+     */
+    static void failIfClosedByTest(ExtensionContext test, List<DriverResource> drivers) {
+        for (DriverResource driver : drivers) {
+            if (!driver.client().isClosed() || driver.exit().isPresent()
+                    || driver.spec().lifecycle() == WithStorageDriver.Lifecycle.PER_METHOD) {
+                continue;
+            }
+            DriverResource.Exit closed = new DriverResource.Exit(test.getUniqueId(), name(test),
+                    OptionalInt.empty(), true);
+            if (driver.recordExit(closed) == closed) {
+                throw new IllegalStateException(name(test) + " closed the client of driver "
+                        + driver.client().name() + ", which @WithStorageDriver started for"
+                        + " several tests and closes itself; later tests that use it are"
+                        + " skipped. Remove the close() call, give the driver the lifecycle"
+                        + " PER_METHOD, or start a DriverClient of your own to close.");
+            }
+        }
+    }
+
+    /**
      * Records the drivers of a failed test that are no longer running, and returns what the test
      * throws in place of {@code failure}. That is {@code failure} itself, unless the failure came
      * from a driver whose exit another test, running at the same time, recorded first. Then it
@@ -62,7 +87,7 @@ final class DriverExits {
                 continue;
             }
             DriverResource.Exit seen = new DriverResource.Exit(test.getUniqueId(), name(test),
-                    exitCode(driver.client(), failure));
+                    exitCode(driver.client(), failure), false);
             DriverResource.Exit recorded = driver.recordExit(seen);
             if (!recorded.testId().equals(test.getUniqueId())
                     && find(failure, DriverExitedException.class).isPresent()) {

@@ -37,8 +37,9 @@ final class DriverResource implements AutoCloseable, ExtensionContext.Store.Clos
      * @param testId the unique id of the test's extension context
      * @param test the test as named in messages: its check id, or its class and method
      * @param exitCode the driver's exit code, or empty when it is not known
+     * @param closedByTest whether the test closed the client rather than the driver exiting
      */
-    record Exit(String testId, String test, OptionalInt exitCode) {}
+    record Exit(String testId, String test, OptionalInt exitCode, boolean closedByTest) {}
 
     private final DriverSpec spec;
     private final DriverClient client;
@@ -129,6 +130,9 @@ final class DriverResource implements AutoCloseable, ExtensionContext.Store.Clos
     }
 
     private static String describe(Exit exit) {
+        if (exit.closedByTest()) {
+            return "was closed by " + exit.test();
+        }
         String code = exit.exitCode().isPresent()
                 ? "exit code " + exit.exitCode().getAsInt() : "exit code unknown";
         return "exited (" + code + ") during " + exit.test();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
@@ -29,7 +30,7 @@ import org.opentest4j.TestAbortedException;
  * concurrent tests never start a driver twice, and it is stopped only by the store closing.
  */
 final class StorageDriverExtension implements BeforeAllCallback, BeforeEachCallback,
-        ParameterResolver, TestExecutionExceptionHandler,
+        AfterEachCallback, ParameterResolver, TestExecutionExceptionHandler,
         LifecycleMethodExecutionExceptionHandler, InvocationInterceptor {
 
     static final ExtensionContext.Namespace NAMESPACE =
@@ -81,6 +82,12 @@ final class StorageDriverExtension implements BeforeAllCallback, BeforeEachCallb
         for (Object instance : context.getRequiredTestInstances().getAllInstances()) {
             FieldInjector.injectInstanceFields(context, instance, StorageDriverExtension::obtain);
         }
+    }
+
+    /** Fails a test that closed the client of a driver that other tests share. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        DriverExits.failIfClosedByTest(context, testDrivers(context));
     }
 
     /** Claims parameters of the two driver types, and others marked {@link StorageDriverClient}. */
