@@ -27,6 +27,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,10 @@ import org.slf4j.LoggerFactory;
  * ~/.cache/storagedriver/cds}. Classes in an archive run in every driver that maps it, so the
  * directory must belong to the current user and be closed to others. When it is not, or cannot
  * be created, no archive is used. The directory keeps the {@value #MAX_ARCHIVES} most recently
- * used archives. Set the system property {@value #PROPERTY} to {@code false} to turn archives
- * off.
+ * used archives. A recording's temporary file, {@code <archive>.jsa.<host pid>-<n>.tmp}, is
+ * deleted by the first start in a later host JVM once the host that named it has exited, or
+ * once it is a day old. Set the system property {@value #PROPERTY} to {@code false} to turn
+ * archives off.
  */
 final class ClassDataArchive {
     /** The system property that turns archives off when it is {@code false}. */
@@ -66,6 +70,13 @@ final class ClassDataArchive {
 
     /** The age after which a recording that no driver finished is deleted. */
     private static final Duration ABANDONED_RECORDING_AGE = Duration.ofDays(1);
+    private static final Duration PID_REUSE_MARGIN = Duration.ofMinutes(1);
+    /**
+     * The name of a recording's temporary file as {@link #jvmOptions} makes it: the archive's
+     * name, then the process id of the host JVM that would move it into place and a number.
+     */
+    private static final Pattern RECORDING_NAME = Pattern.compile(
+            "[^-./]+-[0-9a-f]{16}-[0-9a-f]{16}\\.jsa\\.([0-9]{1,19})-[0-9]{1,19}\\.tmp");
     private static final Set<PosixFilePermission> PRIVATE_DIRECTORY =
             PosixFilePermissions.fromString("rwx------");
 
@@ -80,6 +91,8 @@ final class ClassDataArchive {
      * passes its own {@code -XX:ArchiveClassesAtExit} keeps its files.
      */
     private static final Set<Path> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /** Archive directories whose abandoned recordings this JVM has deleted already. */
+    private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
 
     private ClassDataArchive() {}
 
@@ -105,6 +118,9 @@ final class ClassDataArchive {
             Optional<Path> directory = privateDirectory(cacheRoot);
             if (directory.isEmpty()) {
                 return List.of();
+            }
+            if (SWEPT.add(directory.get())) {
+                deleteAbandonedRecordings(directory.get());
             }
             Path archive = directory.get().resolve(fileName(mainClass, classpath));
             if (Files.isRegularFile(archive, LinkOption.NOFOLLOW_LINKS)) {
@@ -197,29 +213,59 @@ final class ClassDataArchive {
         }
     }
 
-    /**
-     * Deletes all archives but the {@link #MAX_ARCHIVES} most recently used, and recordings
-     * older than {@link #ABANDONED_RECORDING_AGE}, which a host that exited early left behind.
-     */
+    /** Deletes all archives but the {@link #MAX_ARCHIVES} most recently used. */
     static void deleteLeastRecentlyUsed(Path directory) throws IOException {
         List<Path> archives = new ArrayList<>();
-        Instant abandoned = Instant.now().minus(ABANDONED_RECORDING_AGE);
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(SUFFIX)) {
-                    archives.add(file);
-                } else if (name.endsWith(".tmp") && name.contains(SUFFIX + ".")
-                        && Files.getLastModifiedTime(file).toInstant().isBefore(abandoned)) {
-                    Files.deleteIfExists(file);
-                }
-            }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            files.forEach(archives::add);
         }
         archives.sort(Comparator.comparing(ClassDataArchive::lastModified).reversed());
         for (Path stale : archives.subList(Math.min(MAX_ARCHIVES, archives.size()),
                 archives.size())) {
             Files.deleteIfExists(stale);
         }
+        deleteAbandonedRecordings(directory);
+    }
+
+    /**
+     * Deletes the temporary files of recordings that no host will move into place: those whose
+     * host JVM has exited, as when a host ends or is killed before its driver has written the
+     * archive, and those older than {@link #ABANDONED_RECORDING_AGE}. Only files named
+     * as {@link #jvmOptions} names them are touched, and a file of a host that still runs is kept
+     * unless that process started after the file was last written, so its id was reused.
+     */
+    static void deleteAbandonedRecordings(Path directory) throws IOException {
+        Instant abandoned = Instant.now().minus(ABANDONED_RECORDING_AGE);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.tmp")) {
+            for (Path file : files) {
+                Matcher name = RECORDING_NAME.matcher(file.getFileName().toString());
+                if (!name.matches() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                Instant written = lastModified(file).toInstant();
+                if (written.isBefore(abandoned) || !hostRuns(name.group(1), written)) {
+                    Files.deleteIfExists(file);
+                    LOG.debug("abandoned class data sharing recording deleted file={}", file);
+                }
+            }
+        }
+    }
+
+    /** Returns whether the host JVM with this process id may still move a recording written then. */
+    private static boolean hostRuns(String pid, Instant written) {
+        Optional<ProcessHandle> host;
+        try {
+            host = ProcessHandle.of(Long.parseLong(pid));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (host.isEmpty() || !host.get().isAlive()) {
+            return false;
+        }
+        // The start time is known to about a second, and a host starts well before its driver
+        // writes, so only a process that started a minute after the write has a reused id.
+        Optional<Instant> started = host.get().info().startInstant();
+        return started.isEmpty() || !started.get().isAfter(written.plus(PID_REUSE_MARGIN));
     }
 
     /** Records a use in the archive's modification time, which orders the deletion. */

@@ -92,7 +92,8 @@ class ClassDataArchiveTest {
             Path archive = Files.write(directory.resolve("old-" + i + ".jsa"), new byte[] {1});
             Files.setLastModifiedTime(archive, FileTime.fromMillis(now - 60_000L * (i + 1)));
         }
-        Path abandoned = Files.write(directory.resolve("old-0.jsa.1-1.tmp"), new byte[] {1});
+        Path abandoned = Files.write(directory.resolve(
+                recordingName(ProcessHandle.current().pid())), new byte[] {1});
         Files.setLastModifiedTime(abandoned, FileTime.fromMillis(now - 2 * 86_400_000L));
 
         Path recorded = record(jar, cache);
@@ -104,6 +105,33 @@ class ClassDataArchiveTest {
             assertEquals(kept, Files.exists(archive), archive + " kept");
         }
         assertFalse(Files.exists(abandoned), "a day-old recording is deleted");
+    }
+
+    @Test
+    void recordingsOfExitedHostsAreDeletedAtStart() throws IOException, InterruptedException {
+        Path cache = temp.resolve("cache");
+        Path directory = Files.createDirectories(cache.resolve("storagedriver").resolve("cds"));
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+        Path jar = jar("leftovers.jar");
+        Path archive = Files.write(directory.resolve(
+                ClassDataArchive.fileName(MAIN_CLASS, List.of(jar))), new byte[] {1});
+        Process exited = new ProcessBuilder("true").start();
+        exited.waitFor();
+        long self = ProcessHandle.current().pid();
+        Path killed = Files.write(directory.resolve(recordingName(exited.pid())), new byte[] {1});
+        Path running = Files.write(directory.resolve(recordingName(self)), new byte[] {1});
+        Path foreign = Files.write(directory.resolve("notes.jsa." + exited.pid() + "-1.tmp"),
+                new byte[] {1});
+        Path unrelated = Files.write(directory.resolve("download.tmp"), new byte[] {1});
+        Files.setLastModifiedTime(unrelated, FileTime.fromMillis(0));
+
+        List<String> options = ClassDataArchive.jvmOptions(MAIN_CLASS, List.of(jar), cache);
+
+        assertEquals(List.of(ClassDataArchive.USE_OPTION + archive), options);
+        assertFalse(Files.exists(killed), "recording of an exited host was kept");
+        assertTrue(Files.exists(running), "recording of a running host was deleted");
+        assertTrue(Files.exists(foreign), "a file not named like a recording was deleted");
+        assertTrue(Files.exists(unrelated), "a file not named like a recording was deleted");
     }
 
     @Test
@@ -175,6 +203,11 @@ class ClassDataArchiveTest {
         ClassDataArchive.finish(pending, true);
         String name = pending.getFileName().toString();
         return pending.resolveSibling(name.substring(0, name.indexOf(".jsa") + 4));
+    }
+
+    /** Returns a recording's temporary file name as a host with this process id makes it. */
+    private static String recordingName(long pid) {
+        return "somedriver-0123456789abcdef-fedcba9876543210.jsa." + pid + "-1.tmp";
     }
 
     private Path jar(String name) throws IOException {
