@@ -1,6 +1,7 @@
 package io.storagedriver.drivers;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -19,7 +20,52 @@ import java.nio.file.Path;
  * values may be secrets, so they never go into an error message or a log line.
  */
 final class FileErrors {
+    /** The longest name, in bytes, that Linux file systems such as ext4 and XFS accept. */
+    static final int NAME_MAX = 255;
+    /** The longest path, in bytes with its terminating zero, that a Linux system call accepts. */
+    static final int PATH_MAX = 4096;
+
     private FileErrors() {}
+
+    /**
+     * Returns what went wrong with the storage path {@code path} below {@code root}, as {@link
+     * #describe(IOException)} does, but names the length limit that a path over it broke. The
+     * message contains the storage path's names, never the root directory.
+     */
+    static String describe(IOException e, Path root, String path) {
+        if (!isNameTooLong(e)) {
+            return describe(e);
+        }
+        String longest = "";
+        for (String name : path.split("/")) {
+            if (name.length() > longest.length()) {
+                longest = name;
+            }
+        }
+        // Storage paths are ASCII, so a name's length in characters is its length in bytes.
+        if (longest.length() > NAME_MAX) {
+            return "the name " + longest.substring(0, 16) + "... in the path is "
+                    + longest.length() + " bytes long, over the file system's limit of "
+                    + NAME_MAX + " bytes per name; use names of at most " + NAME_MAX + " bytes";
+        }
+        long hostBytes = root.toString().getBytes(StandardCharsets.UTF_8).length
+                + (long) path.length() + 1;
+        if (hostBytes > PATH_MAX) {
+            return "together with the root directory, the path is longer than the operating"
+                    + " system's limit of " + PATH_MAX + " bytes for a file's path; use a"
+                    + " shorter path or root directory";
+        }
+        return "the file system refused a name or the path as too long, although the longest"
+                + " name has " + longest.length() + " of the " + NAME_MAX + " bytes that most"
+                + " Linux file systems allow and the path fits the operating system's limit of "
+                + PATH_MAX + " bytes; use shorter names, or a root directory on a file system"
+                + " such as ext4 or XFS";
+    }
+
+    private static boolean isNameTooLong(IOException e) {
+        return e instanceof FileSystemException failure
+                && "File name too long".equals(failure.getReason());
+    }
 
     /** Returns what went wrong, such as "permission denied", without any file name. */
     static String describe(IOException e) {

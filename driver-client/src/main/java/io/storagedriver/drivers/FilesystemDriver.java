@@ -403,9 +403,9 @@ public final class FilesystemDriver implements StorageDriver {
         }
     }
 
-    private static StorageDriverException failure(String action, String path, IOException e) {
+    private StorageDriverException failure(String action, String path, IOException e) {
         return new DriverInternalException(NAME, action + " " + path + " failed: "
-                + FileErrors.describe(e), FileErrors.withoutPaths(e));
+                + FileErrors.describe(e, tree.root(), path), FileErrors.withoutPaths(e));
     }
 
     private static void deleteQuietly(Path file) {

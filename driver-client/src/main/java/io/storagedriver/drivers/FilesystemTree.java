@@ -422,8 +422,9 @@ final class FilesystemTree {
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
+            String path = dataPath(file);
             throw new DriverInternalException(driverName, "reading the attributes of "
-                    + dataPath(file) + " failed: " + FileErrors.describe(e),
+                    + path + " failed: " + FileErrors.describe(e, root, path),
                     FileErrors.withoutPaths(e));
         }
     }

@@ -123,6 +123,7 @@ final class FilesystemWriter implements FileWriter {
 
     private StorageDriverException failure(String action, IOException e) {
         return new DriverInternalException(driverName, action + " the writer for " + path
-                + " failed: " + FileErrors.describe(e), FileErrors.withoutPaths(e));
+                + " failed: " + FileErrors.describe(e, tree.root(), path),
+                FileErrors.withoutPaths(e));
     }
 }

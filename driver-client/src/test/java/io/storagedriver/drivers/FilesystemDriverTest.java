@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.storagedriver.DriverInternalException;
 import io.storagedriver.FileWriter;
 import io.storagedriver.InvalidParametersException;
 import io.storagedriver.InvalidPathException;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class FilesystemDriverTest extends StorageDriverContract {
@@ -124,6 +126,33 @@ class FilesystemDriverTest extends StorageDriverContract {
         assertThrows(InvalidPathException.class, () -> driver.writer(reserved + "/w", false));
         driver.putContent("/a" + reserved, bytes("allowed"));
         assertEquals("allowed", content("/a" + reserved));
+    }
+
+    @Test
+    void nameOverFileSystemLimitNamesTheLimit() {
+        String path = "/" + "n".repeat(300);
+        for (Executable call : List.<Executable>of(() -> driver.stat(path),
+                () -> driver.putContent(path, bytes("x")), () -> driver.getContent(path),
+                () -> driver.writer(path, false))) {
+            DriverInternalException e = assertThrows(DriverInternalException.class, call);
+            assertTrue(e.getMessage().endsWith(" failed: the name " + "n".repeat(16)
+                    + "... in the path is 300 bytes long, over the file system's limit of 255"
+                    + " bytes per name; use names of at most 255 bytes"), e.getMessage());
+            assertFalse(e.getMessage().contains(root.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void pathOverOperatingSystemLimitNamesTheLimit() {
+        String path = ("/" + "d".repeat(250)).repeat(17);
+        for (Executable call : List.<Executable>of(() -> driver.putContent(path, bytes("x")),
+                () -> driver.writer(path, false).commit())) {
+            DriverInternalException e = assertThrows(DriverInternalException.class, call);
+            assertTrue(e.getMessage().endsWith(" failed: together with the root directory, the"
+                    + " path is longer than the operating system's limit of 4096 bytes for a"
+                    + " file's path; use a shorter path or root directory"), e.getMessage());
+            assertFalse(e.getMessage().contains(root.toString()), e.getMessage());
+        }
     }
 
     @Test
