@@ -30,11 +30,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A storage driver that keeps files in a directory of the local file system, given by the
  * required parameter {@code rootdirectory}, which is created when missing. A relative root is
- * resolved against the driver's working directory. Other parameters are ignored.
+ * resolved against the driver's working directory. Other parameters are ignored with a
+ * warning that names them.
  *
  * <p>The path {@code /a/b} is the file {@code <root>/a/b}. The top-level name {@code
  * .storagedriver-staging} is reserved: it contains temporary files, the content that writers keep,
@@ -61,6 +65,7 @@ public final class FilesystemDriver implements StorageDriver {
     /** The parameter naming the root directory. */
     public static final String ROOT_DIRECTORY = "rootdirectory";
 
+    private static final Logger LOG = LoggerFactory.getLogger(FilesystemDriver.class);
     private static final int BUFFER_BYTES = 64 * 1024;
 
     private final FilesystemTree tree;
@@ -85,11 +90,20 @@ public final class FilesystemDriver implements StorageDriver {
             @Override
             public StorageDriver create(Map<String, String> parameters) {
                 String root = parameters.get(ROOT_DIRECTORY);
-                if (root == null || root.isBlank()) {
+                if (root == null) {
+                    // Only the names of the parameters given, because values may be secrets.
                     throw new InvalidParametersException(NAME, "the parameter " + ROOT_DIRECTORY
-                            + " is " + (root == null ? "missing" : "empty") + "; set it to the "
-                            + "directory in which the driver stores its files");
+                            + " is missing; set it to the directory in which the driver stores"
+                            + " its files" + (parameters.isEmpty() ? ""
+                            : " (the parameters given were: "
+                                    + DriverParameters.names(parameters.keySet()) + ")"));
                 }
+                if (root.isBlank()) {
+                    throw new InvalidParametersException(NAME, "the parameter " + ROOT_DIRECTORY
+                            + " is empty; set it to the directory in which the driver stores its"
+                            + " files");
+                }
+                DriverParameters.warnUnknown(LOG, parameters.keySet(), Set.of(ROOT_DIRECTORY));
                 Path path;
                 try {
                     path = Path.of(root);

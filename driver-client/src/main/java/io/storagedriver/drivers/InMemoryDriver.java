@@ -24,11 +24,15 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A storage driver that keeps everything in the heap of its process, for tests. It takes no
- * parameters, and its content is lost when the process ends.
+ * parameters and ignores any it is given, with a warning that names them. Its content is lost
+ * when the process ends.
  *
  * <p>One lock guards the whole tree and the writers' uncommitted content, and no call holds it
  * while it reads from or writes to a caller's stream. A file's content is an immutable array
@@ -41,6 +45,8 @@ import java.util.TreeMap;
 public final class InMemoryDriver implements StorageDriver {
     /** The name the handshake sends. */
     public static final String NAME = "inmemory";
+
+    private static final Logger LOG = LoggerFactory.getLogger(InMemoryDriver.class);
 
     private final Object lock = new Object();
     private final Clock clock;
@@ -71,6 +77,7 @@ public final class InMemoryDriver implements StorageDriver {
 
             @Override
             public StorageDriver create(Map<String, String> parameters) {
+                DriverParameters.warnUnknown(LOG, parameters.keySet(), Set.of());
                 return new InMemoryDriver();
             }
         };

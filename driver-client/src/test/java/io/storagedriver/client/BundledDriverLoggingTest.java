@@ -29,8 +29,14 @@ class BundledDriverLoggingTest {
     /** Runs a bundled driver with {@code jvmOptions}, makes a stat call and returns its output. */
     private static List<String> outputOfRun(List<String> jvmOptions, String awaitedLine)
             throws InterruptedException {
+        return outputOfRun(DriverOptions.name("inmemory"), jvmOptions, awaitedLine);
+    }
+
+    /** Runs the driver that {@code builder} names, as {@link #outputOfRun(List, String)} does. */
+    private static List<String> outputOfRun(DriverOptions.Builder builder,
+            List<String> jvmOptions, String awaitedLine) throws InterruptedException {
         List<String> output = new CopyOnWriteArrayList<>();
-        DriverOptions options = DriverOptions.name("inmemory")
+        DriverOptions options = builder
                 .jvmOptions(jvmOptions)
                 .outputListener((stream, line) -> output.add(stream + " " + line))
                 .build();
@@ -56,6 +62,18 @@ class BundledDriverLoggingTest {
                 "the driver's output has no SLF4J warning: " + output);
         assertTrue(output.stream().noneMatch(line -> line.startsWith("STDERR DEBUG")),
                 "the driver logs nothing below info by default: " + output);
+    }
+
+    @Test
+    void unknownParametersAreNamedWithoutValues() throws InterruptedException {
+        List<String> output = outputOfRun(DriverOptions.name("inmemory")
+                .parameter("rootdirectory", "/secret-value"), List.of(), "unknown parameters");
+
+        assertTrue(output.contains("STDERR WARN io.storagedriver.drivers.InMemoryDriver - "
+                + "ignoring unknown parameters: rootdirectory; this driver takes no parameters"),
+                "the driver warns about the parameter it ignores; output: " + output);
+        assertTrue(output.stream().noneMatch(line -> line.contains("secret-value")),
+                "the driver's output shows no parameter value: " + output);
     }
 
     @Test

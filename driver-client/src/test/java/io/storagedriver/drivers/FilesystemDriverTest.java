@@ -71,6 +71,16 @@ class FilesystemDriverTest extends StorageDriverContract {
     }
 
     @Test
+    void missingRootDirectoryNamesTheParametersGiven() {
+        InvalidParametersException e = assertThrows(InvalidParametersException.class,
+                () -> FilesystemDriver.factory().create(
+                        Map.of("rootdir", "/secret-value", "mode", "secret-mode")));
+        assertEquals("the parameter rootdirectory is missing; set it to the directory in which"
+                + " the driver stores its files (the parameters given were: mode, rootdir)",
+                e.getMessage());
+    }
+
+    @Test
     void emptyRootDirectoryIsInvalidParameters() {
         InvalidParametersException e = assertThrows(InvalidParametersException.class,
                 () -> FilesystemDriver.factory().create(Map.of("rootdirectory", " ")));
