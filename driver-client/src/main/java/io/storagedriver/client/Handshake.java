@@ -174,12 +174,11 @@ final class Handshake {
                 || (cause instanceof YamuxException yamux
                         && yamux.kind() == YamuxException.Kind.PROTOCOL_ERROR);
         Integer exitCode = timedOut || malformed ? null : awaitExit(process);
+        List<String> tail = process.stderrTail();
         if (timedOut) {
-            message.append("did not finish its handshake within ")
-                    .append(options.startTimeout().toMillis()).append(" ms. Check that it "
-                            + "serves the storage driver protocol on fd 3, or raise the start "
-                            + "timeout");
-        } else if (malformed) {
+            return timedOut(message, options.startTimeout(), tail, name, cause);
+        }
+        if (malformed) {
             message.append("sent a malformed handshake: ").append(cause.getMessage())
                     .append(diagnose(command));
         } else if (exitCode != null) {
@@ -189,8 +188,31 @@ final class Handshake {
             message.append("sent a malformed handshake: ").append(cause.getMessage())
                     .append(diagnose(command));
         }
-        List<String> tail = process.stderrTail();
         Failures.appendTail(message, tail);
+        return new DriverStartException(name, message.toString(), tail, cause);
+    }
+
+    /**
+     * Returns the failure of a start that timed out, as whole sentences. The cause is a {@link
+     * TimeoutException} whose message the failure's message contains, because tools that print
+     * a failure add each cause's message that it lacks, and the session's end that the timeout
+     * caused ("session closed") would only mislead there. That end stays a suppressed exception.
+     */
+    private static DriverStartException timedOut(StringBuilder message, Duration startTimeout,
+            List<String> tail, String name, IOException sessionEnd) {
+        String limit = "did not finish its handshake within " + startTimeout.toMillis() + " ms";
+        message.append(limit);
+        if (tail.isEmpty()) {
+            message.append(" and wrote nothing to its standard error");
+        }
+        message.append(". Check that it serves the storage driver protocol on fd 3, or raise the"
+                + " start timeout.");
+        if (!tail.isEmpty()) {
+            message.append(" Last lines of its standard error:");
+            tail.forEach(line -> message.append("\n  ").append(line));
+        }
+        TimeoutException cause = new TimeoutException(limit);
+        cause.addSuppressed(sessionEnd);
         return new DriverStartException(name, message.toString(), tail, cause);
     }
 

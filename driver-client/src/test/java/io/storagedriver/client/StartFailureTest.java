@@ -1,6 +1,7 @@
 package io.storagedriver.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -112,6 +115,50 @@ class StartFailureTest {
         List<Long> newChildren = new ArrayList<>(HostResources.liveChildren());
         newChildren.removeAll(childrenBefore);
         assertEquals(List.of(), newChildren, "child processes alive after failed starts");
+    }
+
+    @Test
+    void silentHandshakeTimeoutMessage() throws Exception {
+        Path silent = Files.writeString(directory.resolve("registry-storagedriver-silent"),
+                "#!/bin/sh\nexec sleep 60\n");
+        silent.toFile().setExecutable(true);
+        DriverOptions options = DriverOptions.executable(silent).startTimeout(START_TIMEOUT)
+                .build();
+
+        DriverStartException e = assertThrows(DriverStartException.class,
+                () -> DriverClient.start(options).close());
+
+        assertMessage("driver silent \\(executable \\S+, pid \\d+\\) did not finish its"
+                + " handshake within 2000 ms and wrote nothing to its standard error\\. Check"
+                + " that it serves the storage driver protocol on fd 3, or raise the start"
+                + " timeout\\.", e);
+    }
+
+    @Test
+    void handshakeTimeoutMessageEndsWithStandardError() throws Exception {
+        DriverOptions options = options(Failure.HANDSHAKE_TIMEOUT);
+
+        DriverStartException e = assertThrows(DriverStartException.class,
+                () -> DriverClient.start(options).close());
+
+        assertMessage("driver \\S+ \\(executable \\S+, pid \\d+\\) did not finish its handshake"
+                + " within 2000 ms\\. Check that it serves the storage driver protocol on fd 3, or"
+                + " raise the start timeout\\. Last lines of its standard error:\n"
+                + "  faultdriver: holding the handshake, as --handshake=hang asks", e);
+    }
+
+    /**
+     * Checks the whole message against {@code regex}, and that it contains the message of each
+     * cause, because tools that print a failure add each cause's message that it lacks.
+     */
+    private static void assertMessage(String regex, Throwable e) {
+        String message = e.getMessage();
+        assertTrue(Pattern.compile(regex).matcher(message).matches(), "message: " + message);
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            assertNotNull(cause.getMessage(), "message of cause " + cause);
+            assertTrue(message.contains(cause.getMessage()),
+                    "cause " + cause + " adds to message: " + message);
+        }
     }
 
     private void failOnce(Failure failure) throws Exception {
