@@ -123,6 +123,31 @@ final class ParameterValues {
         return parsed;
     }
 
+    /**
+     * Returns the key=value text to parse: {@code typed}, the user property as typed, when it is
+     * set, because Maven turns a {@code ${env:NAME}} in {@code interpolated} into the text null.
+     *
+     * @param interpolated the value that Maven gave the goal
+     * @param typed the user property {@code storagedriver.parameters} as typed, or null
+     * @throws CannotRunException when {@code typed} is null and a value in {@code interpolated} is
+     *     null. The message names the parameter, never a value.
+     */
+    static String commandLineText(String interpolated, String typed) throws CannotRunException {
+        if (typed != null) {
+            return typed;
+        }
+        for (Map.Entry<String, String> entry : parse(interpolated).entrySet()) {
+            if (entry.getValue().strip().equals("null")) {
+                throw new CannotRunException("Driver parameter '" + entry.getKey() + "' in"
+                        + " storagedriver.parameters is the text null, which is what Maven"
+                        + " makes of a ${...} expression it cannot resolve. Pass the parameters"
+                        + " with -Dstoragedriver.parameters=key=value on the command line, where"
+                        + " the goal reads ${env:NAME} itself, or write env:NAME.");
+            }
+        }
+        return interpolated;
+    }
+
     /** Escapes every <code>${</code>, so that the extension passes the value on unchanged. */
     static String escape(String value) {
         return value.replace("${", "$${");

@@ -29,6 +29,8 @@ import org.apache.maven.project.MavenProject;
 @Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true,
         requiresDependencyResolution = ResolutionScope.RUNTIME, requiresProject = false)
 public final class VerifyMojo extends AbstractMojo {
+    private static final String PARAMETERS_PROPERTY = "storagedriver.parameters";
+
     /** Driver named {@code registry-storagedriver-<name>}, such as filesystem. Default: none. */
     @Parameter(property = "storagedriver.name")
     private String name;
@@ -52,17 +54,19 @@ public final class VerifyMojo extends AbstractMojo {
      * Driver parameters, such as {@code rootdirectory}: nested elements in the POM, or {@code
      * key=value,key=value} on the command line. A whole value {@code env:NAME} or {@code
      * sys:NAME}, or {@code ${env:NAME}} or {@code ${sys:NAME}} where it reaches the goal
-     * unchanged (on the command line, or written <code>$${env:NAME}</code> in a POM), is replaced
+     * unchanged (on the command line, where the goal reads {@code -Dstoragedriver.parameters} as
+     * typed, or written <code>$${env:NAME}</code> in a POM), is replaced
      * by that environment variable or system property when the goal runs, so the POM and this
      * goal's debug output show only the reference. The placeholder {@code ${tempdir}} in a value
      * (written <code>$${tempdir}</code> when it is the whole value in a POM) becomes a new
      * temporary directory, deleted after the run. Everything else, including other
      * <code>${...}</code> text and all text read from the environment, reaches the driver
      * unchanged. An empty value fails the goal, because it usually comes from a whole value
-     * <code>${...}</code> that Maven could not resolve and replaced with nothing. This goal never
+     * <code>${...}</code> that Maven could not resolve and replaced with nothing; so does a value
+     * {@code null} in the key=value text when it comes from a POM property. This goal never
      * logs values, and they must not contain commas. Default: none.
      */
-    @Parameter(property = "storagedriver.parameters")
+    @Parameter(property = PARAMETERS_PROPERTY)
     private Map<String, String> parameters;
 
     private String parametersText;
@@ -172,8 +176,9 @@ public final class VerifyMojo extends AbstractMojo {
                 .name(name)
                 .executable(executable == null ? null : executable.toPath())
                 .parameters(ParameterValues.resolve(parametersText == null ? parameters
-                        : ParameterValues.parse(parametersText), System::getenv,
-                        System::getProperty))
+                        : ParameterValues.parse(ParameterValues.commandLineText(parametersText,
+                                session.getUserProperties().getProperty(PARAMETERS_PROPERTY))),
+                        System::getenv, System::getProperty))
                 .driversDirectory(driversDirectory == null ? null : driversDirectory.toPath())
                 .rootPrefix(rootPrefix)
                 .groups(groups)

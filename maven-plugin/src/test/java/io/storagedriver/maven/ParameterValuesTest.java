@@ -39,6 +39,24 @@ class ParameterValuesTest {
     }
 
     @Test
+    void typedCommandLineTextReplacesTheInterpolatedOne() throws Exception {
+        assertEquals("rootdirectory=${env:ROOT}",
+                ParameterValues.commandLineText("rootdirectory=null", "rootdirectory=${env:ROOT}"));
+        assertEquals("rootdirectory=/srv", ParameterValues.commandLineText("rootdirectory=/srv",
+                null));
+    }
+
+    @Test
+    void interpolatedNullValueIsRejected() {
+        CannotRunException e = assertThrows(CannotRunException.class,
+                () -> ParameterValues.commandLineText("bucket=b,rootdirectory= null", null));
+
+        assertTrue(e.getMessage().startsWith("Driver parameter 'rootdirectory' in"
+                + " storagedriver.parameters is the text null"), e.getMessage());
+        assertTrue(e.getMessage().contains("env:NAME"), e.getMessage());
+    }
+
+    @Test
     void nullMapIsEmpty() throws Exception {
         assertTrue(resolve(null).isEmpty());
     }
