@@ -1,5 +1,6 @@
 package io.storagedriver.maven;
 
+import io.storagedriver.StoragePaths;
 import io.storagedriver.client.DriverOptions;
 import io.storagedriver.junit.StorageDriverConfiguration;
 import java.io.File;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -79,6 +81,7 @@ final class DriverSettings {
             throws CannotRunException {
         checkOneDriver(request);
         checkTimeouts(request);
+        checkRootPrefix(request);
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put(NAME, present(request.name()) ? request.name().strip() : "");
         parameters.put(EXECUTABLE, request.executable() == null ? ""
@@ -163,6 +166,24 @@ final class DriverSettings {
         if (request.callTimeout().isNegative()) {
             throw new CannotRunException("storagedriver.callTimeout must be 0 (no limit) or a"
                     + " number of seconds, but is " + request.callTimeout().toSeconds() + ".");
+        }
+    }
+
+    /**
+     * Rejects a root prefix that the suite would reject in every check, so that the goal fails
+     * once, before any check runs, even when failed checks are ignored.
+     */
+    private static void checkRootPrefix(SuiteRequest request) throws CannotRunException {
+        if (!present(request.rootPrefix())) {
+            return;
+        }
+        String rootPrefix = request.rootPrefix().strip();
+        Optional<String> problem = StoragePaths.problem(rootPrefix, false);
+        if (problem.isPresent()) {
+            throw new CannotRunException("storagedriver.rootPrefix is \"" + rootPrefix + "\","
+                    + " which is not a valid storage path: " + problem.get() + ". Use an absolute"
+                    + " path below the root, such as /ci, or leave it unset for the suite's"
+                    + " default.");
         }
     }
 

@@ -71,7 +71,10 @@ public final class VerifyMojo extends AbstractMojo {
 
     private String parametersText;
 
-    /** Storage path under which the checks work, such as {@code /ci}. Default: the suite's. */
+    /**
+     * Storage path under which the checks work: absolute and not the root, such as {@code /ci}.
+     * An invalid path fails the goal before any check runs. Default: the suite's.
+     */
     @Parameter(property = "storagedriver.rootPrefix")
     private String rootPrefix;
 

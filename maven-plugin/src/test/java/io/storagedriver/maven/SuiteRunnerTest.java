@@ -242,6 +242,21 @@ class SuiteRunnerTest {
     }
 
     @Test
+    void invalidRootPrefixCannotRun() throws Exception {
+        for (String rootPrefix : List.of("relative", "/", "/ci/")) {
+            CannotRunException e = assertThrows(CannotRunException.class,
+                    () -> run(inMemory(ContentChecks.class).rootPrefix(rootPrefix)));
+
+            assertTrue(e.getMessage().startsWith("storagedriver.rootPrefix is \"" + rootPrefix
+                    + "\", which is not a valid storage path: "), e.getMessage());
+            assertTrue(e.getMessage().contains("Use an absolute path below the root"),
+                    e.getMessage());
+            assertFalse(Files.exists(reports.resolve("TEST-" + ContentChecks.class.getName()
+                    + ".xml")), rootPrefix);
+        }
+    }
+
+    @Test
     void driverLogHoldsOutputOfEveryDriver() throws Exception {
         run(SuiteRequest.builder(reports, List.of(ParameterEchoFixture.class))
                 .mainClass(FixtureDriver.class.getName(), fixtureDriverClasspath()));
