@@ -1,11 +1,13 @@
 package io.storagedriver.maven;
 
+import io.storagedriver.CallInterruptedException;
 import io.storagedriver.DriverExitedException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -15,12 +17,22 @@ import java.util.function.UnaryOperator;
  * command that reruns one failed check.
  */
 final class ConsoleReport {
+    /** The part of the client's message for an interrupted call that follows the call. */
+    private static final String INTERRUPTED_ON_DRIVER = " on driver ";
+
     private final RunLog log;
     private final String driver;
+    private final Duration callTimeout;
 
-    ConsoleReport(RunLog log, String driver) {
+    /**
+     * @param driver the driver as {@link DriverSettings#describe} gives it
+     * @param callTimeout the call timeout the driver has, or zero for none, for the remedy of a
+     *     check that timed out
+     */
+    ConsoleReport(RunLog log, String driver, Duration callTimeout) {
         this.log = log;
         this.driver = driver;
+        this.callTimeout = callTimeout;
     }
 
     void suiteClassStarted(String suiteClass) {
@@ -133,17 +145,53 @@ final class ConsoleReport {
         }
     }
 
-    /** Returns the first line of the cause, naming the exit code when the driver crashed. */
+    /**
+     * Returns the first line of the cause, naming the exit code when the driver crashed, and the
+     * running call and the call timeout when the check timed out.
+     */
     private String causeLine(CheckResult check) {
         for (Throwable cause = check.failure().cause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof DriverExitedException exited) {
                 return firstLine(StartFailures.describeExit(exited, driver));
+            }
+            if (cause instanceof TimeoutException timedOut) {
+                return check.failure().firstLine() + runningCall(timedOut) + callTimeoutHint();
             }
             if (cause.getCause() == cause) {
                 break;
             }
         }
         return check.failure().firstLine();
+    }
+
+    /**
+     * Returns {@code " during the driver call <call>"} for the call that the check's timeout
+     * interrupted, or an empty string when no call was interrupted or the call is not known.
+     */
+    private static String runningCall(TimeoutException timedOut) {
+        for (Throwable suppressed : timedOut.getSuppressed()) {
+            for (Throwable cause = suppressed; cause != null; cause = cause.getCause()) {
+                if (cause instanceof CallInterruptedException interrupted
+                        && interrupted.getMessage() != null) {
+                    int end = interrupted.getMessage().indexOf(INTERRUPTED_ON_DRIVER);
+                    return end <= 0 ? ""
+                            : " during the driver call " + interrupted.getMessage().substring(0,
+                                    end);
+                }
+                if (cause.getCause() == cause) {
+                    break;
+                }
+            }
+        }
+        return "";
+    }
+
+    /** Returns the advice to let a hung driver call fail on its own, with the call named. */
+    private String callTimeoutHint() {
+        String now = callTimeout.isZero() ? "no limit"
+                : callTimeout.toSeconds() + (callTimeout.toSeconds() == 1 ? " second" : " seconds");
+        return ". A driver call that hangs fails sooner, and names itself, with a call timeout"
+                + " below the check timeout: set storagedriver.callTimeout (now " + now + ").";
     }
 
     private static String firstLine(String text) {

@@ -69,7 +69,7 @@ final class SuiteRunner {
             MainClassCheck.check(request.mainClass().strip(), request.classpath());
         }
         Path driverLogPath = request.reportsDirectory().resolve(DRIVER_LOG);
-        ConsoleReport console = new ConsoleReport(log, driver);
+        ConsoleReport console = new ConsoleReport(log, driver, request.callTimeout());
         ResultCollector collector = new ResultCollector(console::suiteClassStarted,
                 console::suiteClassFinished);
 

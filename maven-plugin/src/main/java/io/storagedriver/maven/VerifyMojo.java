@@ -112,8 +112,12 @@ public final class VerifyMojo extends AbstractMojo {
     @Parameter(property = "storagedriver.startTimeout", defaultValue = "30")
     private int startTimeout;
 
-    /** Time one call to the driver may take, in seconds, or 0 for no limit. */
-    @Parameter(property = "storagedriver.callTimeout", defaultValue = "0")
+    /**
+     * Time one blocking step of a call to the driver may take, in seconds, or 0 for no limit. A
+     * call that exceeds it fails its check with the call named, and the suite goes on, so a hung
+     * driver cannot hold the build for the whole check timeout.
+     */
+    @Parameter(property = "storagedriver.callTimeout", defaultValue = "120")
     private int callTimeout;
 
     /**

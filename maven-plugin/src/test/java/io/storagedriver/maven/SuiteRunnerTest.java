@@ -352,6 +352,23 @@ class SuiteRunnerTest {
     }
 
     @Test
+    void timeoutNamesTheRunningCall() throws Exception {
+        SuiteResult result = run(SuiteRequest.builder(reports, List.of(ContentChecks.class))
+                .mainClass(FixtureDriver.class.getName(), fixtureDriverClasspath())
+                .parameters(Map.of("hangoncall", "2"))
+                .includes(List.of("content.empty-round-trip"))
+                .timeout(Duration.ofSeconds(2)));
+
+        assertEquals(1, result.failed().size(), logLines.toString());
+        String line = logLines.stream()
+                .filter(text -> text.startsWith("[ERROR]   content.empty-round-trip: "))
+                .findFirst().orElseThrow(() -> new AssertionError(logLines.toString()));
+        assertTrue(line.contains("emptyContentRoundTrips() timed out after 2 seconds during the"
+                + " driver call GetContent /"), line);
+        assertTrue(line.endsWith("set storagedriver.callTimeout (now no limit)."), line);
+    }
+
+    @Test
     void mainClassDriverGetsClasspath() throws Exception {
         List<Path> classpath = driverClasspath();
         SuiteResult result = run(SuiteRequest.builder(reports,
