@@ -13,10 +13,13 @@ import java.util.function.UnaryOperator;
 /**
  * Writes the suite's progress and results to a {@link RunLog} in the manner of Maven Surefire: a
  * line per suite class as it starts and finishes, then the failures and errors with the first
- * line of each cause, the reasons for aborted checks, then the counts, the reports folder and the
- * command that reruns one failed check.
+ * line of each cause (and the last lines of standard error of a driver that crashed), the reasons
+ * for aborted checks, then the counts, the reports folder and the command that reruns one failed
+ * check.
  */
 final class ConsoleReport {
+    /** The max number of lines below a failed check's line, such as a crashed driver's stderr. */
+    private static final int MAX_DETAIL_LINES = 10;
     /** The part of the client's message for an interrupted call that follows the call. */
     private static final String INTERRUPTED_ON_DRIVER = " on driver ";
 
@@ -102,9 +105,25 @@ final class ConsoleReport {
         log.error(title);
         for (FailedCheck check : group) {
             String count = check.tests() == 1 ? "" : " (" + check.tests() + " tests)";
-            log.error("  " + check.first().label() + ": " + causeLine(check.first()) + count);
+            List<String> lines = causeLine(check.first()).lines().toList();
+            log.error("  " + check.first().label() + ": " + lines.get(0) + count);
+            printDetail(lines.subList(1, lines.size()));
         }
         log.info("");
+    }
+
+    /**
+     * Writes the last {@value #MAX_DETAIL_LINES} of {@code lines} below a failed check's line,
+     * indented, and how many earlier lines are only in the reports.
+     */
+    private void printDetail(List<String> lines) {
+        int from = Math.max(0, lines.size() - MAX_DETAIL_LINES);
+        if (from > 0) {
+            log.error("      (" + from + " earlier lines in the XML report)");
+        }
+        for (String line : lines.subList(from, lines.size())) {
+            log.error("    " + line);
+        }
     }
 
     /**
@@ -146,13 +165,14 @@ final class ConsoleReport {
     }
 
     /**
-     * Returns the first line of the cause, naming the exit code when the driver crashed, and the
-     * running call and the call timeout when the check timed out.
+     * Returns the cause: its first line, or, when the driver crashed, its exit code and the last
+     * lines of its standard error, or, when the check timed out, the running call and the call
+     * timeout.
      */
     private String causeLine(CheckResult check) {
         for (Throwable cause = check.failure().cause(); cause != null; cause = cause.getCause()) {
             if (cause instanceof DriverExitedException exited) {
-                return firstLine(StartFailures.describeExit(exited, driver));
+                return StartFailures.describeExit(exited, driver);
             }
             if (cause instanceof TimeoutException timedOut) {
                 return check.failure().firstLine() + runningCall(timedOut) + callTimeoutHint();

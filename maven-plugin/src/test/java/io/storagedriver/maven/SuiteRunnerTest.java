@@ -352,6 +352,27 @@ class SuiteRunnerTest {
     }
 
     @Test
+    void driverExitShowsStderrInSummary() throws Exception {
+        run(SuiteRequest.builder(reports, List.of(ContentChecks.class))
+                .mainClass(FixtureDriver.class.getName(), fixtureDriverClasspath())
+                .parameters(Map.of("exitoncall", "2"))
+                .includes(List.of("content.empty-round-trip")));
+
+        int summary = indexOf(logLines, "\\[ERROR\\]   content\\.empty-round-trip: .*exited.*");
+        assertTrue(summary >= 0, logLines.toString());
+        assertTrue(logLines.get(summary).endsWith("last lines of its standard error:"),
+                logLines.get(summary));
+        // The driver's stderr also has logging lines, so only the order of these two is fixed.
+        int started = logLines.indexOf("[ERROR]       fixture driver started");
+        int exits = logLines.indexOf("[ERROR]       fixture driver exits on call 2");
+        assertTrue(summary < started, logLines.toString());
+        assertTrue(started < exits, logLines.toString());
+        for (String line : logLines.subList(summary + 1, exits)) {
+            assertTrue(line.startsWith("[ERROR]       "), line);
+        }
+    }
+
+    @Test
     void timeoutNamesTheRunningCall() throws Exception {
         SuiteResult result = run(SuiteRequest.builder(reports, List.of(ContentChecks.class))
                 .mainClass(FixtureDriver.class.getName(), fixtureDriverClasspath())
