@@ -39,7 +39,7 @@ class ParameterValuesTest {
     }
 
     @Test
-    void typedCommandLineTextReplacesTheInterpolatedOne() throws Exception {
+    void typedTextReplacesInterpolatedText() throws Exception {
         assertEquals("rootdirectory=${env:ROOT}",
                 ParameterValues.commandLineText("rootdirectory=null", "rootdirectory=${env:ROOT}"));
         assertEquals("rootdirectory=/srv", ParameterValues.commandLineText("rootdirectory=/srv",
