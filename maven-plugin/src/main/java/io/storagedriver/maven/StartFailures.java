@@ -99,10 +99,14 @@ final class StartFailures {
         return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
-    /** Returns the last lines of standard error, unless {@code detail} already ends with them. */
+    /**
+     * Returns the last lines of standard error, unless {@code detail} already ends with them, or
+     * says that there were none, unless {@code detail} says so already.
+     */
     private static String stderrTail(List<String> lines, String detail) {
         if (lines.isEmpty()) {
-            return "\nThe driver wrote nothing to its standard error.";
+            return detail.contains("wrote nothing to its standard error")
+                    ? "" : "\nThe driver wrote nothing to its standard error.";
         }
         if (detail.strip().endsWith(lines.get(lines.size() - 1).strip())) {
             return "";

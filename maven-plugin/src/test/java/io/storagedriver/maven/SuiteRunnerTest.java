@@ -205,6 +205,23 @@ class SuiteRunnerTest {
     }
 
     @Test
+    void silentHangingDriverSaysSoOnce(@TempDir Path bin) throws Exception {
+        Path hanging = bin.resolve("registry-storagedriver-silent");
+        Files.writeString(hanging, "#!/bin/sh\nexec sleep 60\n");
+        hanging.toFile().setExecutable(true);
+        CannotRunException e = assertThrows(CannotRunException.class,
+                () -> run(SuiteRequest.builder(reports, List.of(PassingChecksFixture.class))
+                        .executable(hanging)
+                        .startTimeout(Duration.ofSeconds(1))));
+
+        String message = e.getMessage();
+        int first = message.indexOf("wrote nothing to its standard error");
+        assertTrue(first >= 0, message);
+        assertEquals(-1, message.indexOf("wrote nothing to its standard error", first + 1),
+                message);
+    }
+
+    @Test
     void startTimeoutStopsHangingDriver(@TempDir Path bin) throws Exception {
         Path hanging = bin.resolve("registry-storagedriver-hanging");
         Files.writeString(hanging, "#!/bin/sh\necho hanging driver waits >&2\nexec sleep 60\n");
