@@ -2,6 +2,7 @@ package io.storagedriver.junit;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -200,6 +201,12 @@ final class DriverResolver {
         List<String> merged = new ArrayList<>(parameters);
         String parametersOrigin = origin;
         if (!configured.parameters().isEmpty()) {
+            // A configured parameter replaces the annotation's parameter of the same key.
+            Set<String> configuredKeys = new HashSet<>();
+            for (String entry : configured.parameters()) {
+                configuredKeys.add(parameterKey(entry));
+            }
+            merged.removeIf(entry -> configuredKeys.contains(parameterKey(entry)));
             merged.addAll(configured.parameters());
             amendedBy.add("parameters from " + StorageDriverConfiguration.PARAMETERS);
             parametersOrigin = origin + " and " + CONFIGURED_PARAMETERS;
@@ -271,5 +278,11 @@ final class DriverResolver {
             quoted.add("\"" + id + "\"");
         }
         return "[" + String.join(", ", quoted) + "]";
+    }
+
+    /** Returns the key of a key=value entry, or the whole entry when it has no "=". */
+    private static String parameterKey(String entry) {
+        int equals = entry.indexOf('=');
+        return (equals < 0 ? entry : entry.substring(0, equals)).strip();
     }
 }

@@ -37,14 +37,20 @@ final class Placeholders {
             int equals = entry.indexOf('=');
             if (equals <= 0 || entry.substring(0, equals).isBlank()) {
                 // The entry is not shown: it may be part of a secret value that contained a comma.
+                String commas = origin.contains(StorageDriverConfiguration.PARAMETERS)
+                        ? "; values in " + StorageDriverConfiguration.PARAMETERS
+                                + " cannot contain commas"
+                        : "";
                 throw new ExtensionConfigurationException("Driver parameter number " + (i + 1)
-                        + " in " + origin + " is not of the form key=value with a non-empty key; "
-                        + "values in " + StorageDriverConfiguration.PARAMETERS
-                        + " cannot contain commas");
+                        + " in " + origin + " is not of the form key=value with a non-empty key"
+                        + commas);
             }
             String key = entry.substring(0, equals).strip();
             String value = resolveValue(entry.substring(equals + 1), key, tempDirectory, origin);
-            parameters.put(key, value);
+            if (parameters.put(key, value) != null) {
+                throw new ExtensionConfigurationException("Driver parameter \"" + key
+                        + "\" is given twice in " + origin + "; give each parameter once");
+            }
         }
         return parameters;
     }

@@ -10,6 +10,7 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import io.storagedriver.DriverTimeoutException;
+import io.storagedriver.StorageDriver;
 import io.storagedriver.client.DriverClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,6 +140,33 @@ class ConfigurationTest {
         assertClassFailed(results, MalformedParameterFixture.class,
                 m -> m.contains("number 2") && m.contains("key=value")
                         && !m.contains("s3cr3t"));
+    }
+
+    @Test
+    void malformedAnnotationParameterSaysNothingOfCommas() {
+        EngineExecutionResults results = FixtureRuns.run(MalformedParameterFixture.class);
+
+        assertClassFailed(results, MalformedParameterFixture.class,
+                m -> m.contains("@WithStorageDriver") && !m.contains("commas"));
+    }
+
+    @Test
+    void repeatedParameterFailsClass() {
+        EngineExecutionResults results = FixtureRuns.run(RepeatedParameterFixture.class);
+
+        assertClassFailed(results, RepeatedParameterFixture.class,
+                m -> m.contains("\"rootdirectory\" is given twice") && !m.contains("/tmp/one"));
+    }
+
+    @Test
+    void configuredParameterReplacesAnnotatedOne(@TempDir Path root) throws Exception {
+        Path storage = root.resolve("configured");
+        EngineExecutionResults results = FixtureRuns.run(
+                Map.of(StorageDriverConfiguration.PARAMETERS, "rootdirectory=" + storage),
+                RepeatedByConfigurationFixture.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertTrue(Files.isDirectory(storage), storage + " was not used as the driver's root");
     }
 
     @Test
@@ -275,6 +303,21 @@ class ConfigurationTest {
     static class MalformedParameterFixture {
         @Test
         void neverRuns() {}
+    }
+
+    @WithStorageDriver(name = "filesystem",
+            parameters = {"rootdirectory=/tmp/one", "rootdirectory=/tmp/two"})
+    static class RepeatedParameterFixture {
+        @Test
+        void neverRuns() {}
+    }
+
+    @WithStorageDriver(name = "filesystem", parameters = "rootdirectory=${tempdir}")
+    static class RepeatedByConfigurationFixture {
+        @Test
+        void stores(StorageDriver driver) throws Exception {
+            driver.putContent("/a", new byte[] {1});
+        }
     }
 
     /** Its handshake takes 30 seconds, far longer than its own start timeout of 20. */

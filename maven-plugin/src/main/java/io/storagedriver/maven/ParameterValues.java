@@ -118,7 +118,11 @@ final class ParameterValues {
                 throw new CannotRunException("Entry " + (i + 1) + " of storagedriver.parameters"
                         + " is not of the form key=value. Write key=value,key=value.");
             }
-            parsed.put(entries[i].substring(0, equals).strip(), entries[i].substring(equals + 1));
+            String key = entries[i].substring(0, equals).strip();
+            if (parsed.put(key, entries[i].substring(equals + 1)) != null) {
+                throw new CannotRunException("Driver parameter '" + key + "' is given twice in"
+                        + " storagedriver.parameters. Give each parameter once.");
+            }
         }
         return parsed;
     }

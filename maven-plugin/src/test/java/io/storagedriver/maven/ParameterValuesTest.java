@@ -57,6 +57,15 @@ class ParameterValuesTest {
     }
 
     @Test
+    void repeatedKeyIsRejected() {
+        CannotRunException e = assertThrows(CannotRunException.class,
+                () -> ParameterValues.parse("rootdirectory=/one,rootdirectory=/two"));
+
+        assertTrue(e.getMessage().contains("'rootdirectory' is given twice"), e.getMessage());
+        assertFalse(e.getMessage().contains("/one"), e.getMessage());
+    }
+
+    @Test
     void nullMapIsEmpty() throws Exception {
         assertTrue(resolve(null).isEmpty());
     }
