@@ -25,6 +25,8 @@ arguments as further parameters (all parameter values are strings):
   not-object        ... with a message whose body is the JSON array [1, 2]
   trailing-bytes    ... with a message whose body is a valid answer followed by " garbage"
   trailing-walk-line answer Walk with a valid entry line followed by " garbage"
+  error-without-code ... with an error answer whose error object has no code
+  fractional-size   answer GetContent announcing the size 5.0, then sending 5 bytes
   oversized-message ... with a message length prefix of 2^31 - 1
   bad-chunk         answer GetContent with a content chunk length of 256 MiB
   lie-size          answer GetContent announcing "size" bytes but sending "bytes" bytes
@@ -60,6 +62,7 @@ parameter value ever travels that way. The handshake faults are:
   reject            answer the Handshake with an IncompatibleVersion error
   garbage           answer the Handshake with a message that is not JSON
   bad-frame         answer the Handshake with a frame of yamux version 1
+  control-name      announce a name with a newline and a terminal escape in it
 
 The argument --ignore-sigterm makes the driver ignore SIGTERM from its start. It is an
 argument because Python sets signal handlers only in the main thread, which reads the socket.
@@ -103,6 +106,8 @@ CALL_FAULTS = {
     "not-object": "Stat",
     "trailing-bytes": "Stat",
     "trailing-walk-line": "Walk",
+    "error-without-code": "Stat",
+    "fractional-size": "GetContent",
     "oversized-message": "Stat",
     "bad-chunk": "GetContent",
     "lie-size": "GetContent",
@@ -115,7 +120,7 @@ CALL_FAULTS = {
 SESSION_FAULTS = {"none", "flood-stderr", "flood-stdout", "stuck-reader", "open-streams",
                   "reject-parameters"}
 HANDSHAKE_FAULTS = {"none", "exit-at-start", "crash", "hang", "hang-ignore-eof",
-                    "incompatible", "reject", "garbage", "bad-frame"}
+                    "incompatible", "reject", "garbage", "bad-frame", "control-name"}
 
 
 def log(text):
@@ -442,7 +447,8 @@ class Driver:
             return
 
         protocol = "2.0" if fault == "incompatible" else "1.0"
-        write_message(stream, ok(protocolVersion=protocol, apiVersion="1.0", name="faultdriver",
+        name = "fault\n\x1b[31mdriver" if fault == "control-name" else "faultdriver"
+        write_message(stream, ok(protocolVersion=protocol, apiVersion="1.0", name=name,
                                  operations=OPERATIONS))
 
         configure = read_message(stream)
@@ -631,6 +637,14 @@ class Driver:
             body = json.dumps(ok(path=request.get("path"), size=0, modTime=0,
                                  isDir=False)).encode("utf-8") + b" garbage"
             stream.write(LENGTH.pack(len(body)) + body)
+        elif fault == "error-without-code":
+            write_message(stream, {"ok": False, "error": {"message": "boom\n\x1b[31mred"}})
+            stream.close_write()
+        elif fault == "fractional-size":
+            write_message(stream, {"ok": True, "size": 5.0})
+            write_content(stream, b"hello")
+            write_message(stream, ok())
+            stream.close_write()
         elif fault == "oversized-message":
             stream.write(LENGTH.pack(0x7FFFFFFF) + b"{" * 1024)
         elif fault == "trailing-walk-line":

@@ -37,6 +37,9 @@ final class Handshake {
     /** The client description sent in the handshake. */
     static final String CLIENT = "storagedriver-java";
 
+    /** The longest driver name accepted, as the host uses it in every log line. */
+    static final int MAX_NAME_CHARS = 100;
+
     /** The name, versions and operations in the driver's handshake answer. */
     record Result(String name, String protocolVersion, String apiVersion, Set<String> operations) {}
 
@@ -140,8 +143,16 @@ final class Handshake {
                 || !operations.isArray()) {
             throw new DriverStartException(provisionalName, "driver " + provisionalName
                     + " sent a malformed handshake answer: it needs the fields name, "
-                    + "protocolVersion, apiVersion and operations, but sent " + answer
+                    + "protocolVersion, apiVersion and operations, but sent "
+                    + WireErrors.printable(answer.toString())
                     + diagnose(command), List.of(), null);
+        }
+        if (name.length() > MAX_NAME_CHARS || name.chars().anyMatch(Character::isISOControl)) {
+            throw new DriverStartException(provisionalName, "driver " + provisionalName
+                    + " sent an invalid name in its handshake answer: "
+                    + WireErrors.printable(name) + "; a name has 1 to " + MAX_NAME_CHARS
+                    + " characters and no control characters" + diagnose(command),
+                    List.of(), null);
         }
         Set<String> names = new LinkedHashSet<>();
         operations.forEach(operation -> names.add(operation.asText()));

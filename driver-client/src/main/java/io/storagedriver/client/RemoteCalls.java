@@ -77,7 +77,7 @@ final class RemoteCalls implements StorageDriver {
         try (Call call = open(Operation.GET_CONTENT, path)) {
             return call.run(() -> {
                 JsonNode response = call.request(request(Operation.GET_CONTENT, path));
-                long size = response.path("size").asLong(-1);
+                long size = integerField(response, "size", -1, "GetContent " + path);
                 if (size < 0 || size > Integer.MAX_VALUE - 8) {
                     throw new DriverInternalException(name(), "GetContent " + path
                             + ": the driver announced " + size + " bytes, which a byte array "
@@ -120,7 +120,7 @@ final class RemoteCalls implements StorageDriver {
                 request.put("offset", offset);
                 return call.request(request);
             });
-            long size = response.path("size").asLong(-1);
+            long size = integerField(response, "size", -1, "Reader " + path);
             if (size < 0) {
                 throw new DriverProtocolException(name(), "Reader " + path
                         + ": the driver's answer lacks the field size: " + response);
@@ -147,7 +147,7 @@ final class RemoteCalls implements StorageDriver {
             call.sendContentFrom(content);
             JsonNode response = call.run(call::response);
             call.finish();
-            return response.path("written").asLong(0);
+            return integerField(response, "written", 0, "WriteStream " + path);
         }
     }
 
@@ -230,7 +230,7 @@ final class RemoteCalls implements StorageDriver {
                 request.put("append", append);
                 return call.request(request);
             });
-            return new RemoteWriter(call, response.path("size").asLong(0));
+            return new RemoteWriter(call, integerField(response, "size", 0, "Writer " + path));
         } catch (RuntimeException | Error e) {
             call.close();
             throw e;
@@ -284,13 +284,37 @@ final class RemoteCalls implements StorageDriver {
         String path = node.path("path").asText(requestedPath == null ? "" : requestedPath);
         JsonNode size = node.path("size");
         JsonNode modTime = node.path("modTime");
-        if (path.isEmpty() || !size.canConvertToLong() || !modTime.canConvertToLong()
-                || size.asLong() < 0) {
-            throw new DriverProtocolException(name(), "the driver sent file metadata without "
-                    + "a valid path, size or modTime: " + node);
+        if (path.isEmpty() || !isInteger(size) || !isInteger(modTime) || size.asLong() < 0
+                || !node.path("isDir").isBoolean()) {
+            String action = requestedPath == null ? "Walk" : "Stat " + requestedPath;
+            throw new DriverProtocolException(name(), action + ": driver " + name()
+                    + " sent file metadata without a valid path, size, modTime or isDir: "
+                    + WireErrors.printable(node.toString()));
         }
         return new FileInfo(path, size.asLong(), Instant.ofEpochMilli(modTime.asLong()),
                 node.path("isDir").asBoolean(false));
+    }
+
+    /** Returns whether a field holds an integer that fits a long, not a fraction or a string. */
+    private static boolean isInteger(JsonNode field) {
+        return field.isIntegralNumber() && field.canConvertToLong();
+    }
+
+    /**
+     * Returns the integer field of an answer, {@code fallback} when it is missing, and raises a
+     * protocol error when it holds anything but an integer.
+     */
+    private long integerField(JsonNode response, String field, long fallback, String action) {
+        JsonNode value = response.path(field);
+        if (value.isMissingNode()) {
+            return fallback;
+        }
+        if (!isInteger(value)) {
+            throw new DriverProtocolException(name(), action + ": driver " + name()
+                    + " sent a field " + field + " that is not an integer: "
+                    + WireErrors.printable(response.toString()));
+        }
+        return value.longValue();
     }
 
     private void checkPath(String path, boolean rootAllowed) {

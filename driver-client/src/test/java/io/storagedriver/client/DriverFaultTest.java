@@ -250,6 +250,29 @@ class DriverFaultTest {
     }
 
     @Test
+    void errorAnswerWithoutCodeIsProtocolError() throws IOException {
+        start("error-without-code", Map.of(), CALL_TIMEOUT);
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.stat("/x"));
+
+        assertMessageContains("driver faultdriver sent a malformed error answer: it needs an "
+                + "object error with a string code, but sent ", e);
+        assertMessageContains("{\"message\":\"boom\\n\\u001B[31mred\"}", e);
+    }
+
+    @Test
+    void fractionalSizeIsProtocolError() throws IOException {
+        start("fractional-size", Map.of(), CALL_TIMEOUT);
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.getContent("/x"));
+
+        assertMessageContains("GetContent /x: driver faultdriver sent a field size that is not "
+                + "an integer: {\"ok\":true,\"size\":5.0}", e);
+    }
+
+    @Test
     void trailingBytesAfterWalkLineAreNamed() throws IOException {
         start("trailing-walk-line", Map.of(), CALL_TIMEOUT);
 

@@ -57,6 +57,9 @@ class StartFailureTest {
         MALFORMED_ANSWER(DriverStartException.class, "sent a malformed handshake: message is "
                 + "not valid JSON"),
         MALFORMED_FRAME(DriverStartException.class, "unsupported yamux version 1"),
+        CONTROL_CHARACTERS_IN_NAME(DriverStartException.class, "sent an invalid name in its "
+                + "handshake answer: fault\\u000a\\u001b[31mdriver; a name has 1 to 100 "
+                + "characters and no control characters"),
         PARAMETERS_REJECTED(InvalidParametersException.class, "the fault driver rejects its "
                 + "parameters fault, token"),
         EXECUTABLE_MISSING(DriverStartException.class, "does not exist (exists=false, "
@@ -85,6 +88,8 @@ class StartFailureTest {
             case HOST_REJECTED -> FaultDriver.handshakeFault(directory, "reject");
             case MALFORMED_ANSWER -> FaultDriver.handshakeFault(directory, "garbage");
             case MALFORMED_FRAME -> FaultDriver.handshakeFault(directory, "bad-frame");
+            case CONTROL_CHARACTERS_IN_NAME -> FaultDriver.handshakeFault(directory,
+                    "control-name");
             case PARAMETERS_REJECTED -> FaultDriver.options(directory, "reject-parameters",
                     Map.of());
             case EXECUTABLE_MISSING -> DriverOptions.executable(

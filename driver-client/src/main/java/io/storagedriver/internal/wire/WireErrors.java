@@ -15,6 +15,9 @@ import io.storagedriver.UnsupportedMethodException;
 
 /** Converts between typed exceptions and the error objects of the wire. */
 public final class WireErrors {
+    /** The most characters of a driver's text that a message or log line shows. */
+    static final int MAX_TEXT_CHARS = 2000;
+
     private WireErrors() {}
 
     /** Builds the response {@code {"ok": false, "error": {...}}} for an exception. */
@@ -68,8 +71,14 @@ public final class WireErrors {
      */
     public static StorageDriverException toException(String driverName, JsonNode response) {
         JsonNode error = response.path("error");
-        String codeName = error.path("code").asText("");
-        String message = error.path("message").asText("");
+        if (!error.isObject() || !error.path("code").isTextual()
+                || error.path("code").textValue().isEmpty()) {
+            return new DriverProtocolException(driverName, "driver " + driverName
+                    + " sent a malformed error answer: it needs an object error with a string"
+                    + " code, but sent " + printable(response.toString()));
+        }
+        String codeName = printable(error.path("code").textValue());
+        String message = printable(error.path("message").asText(""));
         String path = error.path("path").asText("");
         long offset = error.path("offset").asLong(-1);
         ErrorCode code = ErrorCode.fromWireName(codeName).orElse(ErrorCode.INTERNAL);
@@ -94,6 +103,28 @@ public final class WireErrors {
                             ? detail : codeName + ": " + detail);
         };
         return result;
+    }
+
+    /**
+     * Returns text from a driver as it may appear in a message or a log line: control characters
+     * escaped as {@code \\uXXXX}, so that a driver cannot start new log lines or send terminal
+     * escapes, and at most {@value #MAX_TEXT_CHARS} characters, the rest counted.
+     */
+    public static String printable(String text) {
+        int shown = Math.min(text.length(), MAX_TEXT_CHARS);
+        StringBuilder result = new StringBuilder(shown + 16);
+        for (int i = 0; i < shown; i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                result.append(String.format("\\u%04x", (int) c));
+            } else {
+                result.append(c);
+            }
+        }
+        if (text.length() > shown) {
+            result.append("... (").append(text.length() - shown).append(" more characters)");
+        }
+        return result.toString();
     }
 
     /**
