@@ -123,7 +123,8 @@ final class RemoteCalls implements StorageDriver {
             long size = integerField(response, "size", -1, "Reader " + path);
             if (size < 0) {
                 throw new DriverProtocolException(name(), "Reader " + path
-                        + ": the driver's answer lacks the field size: " + response);
+                        + ": the driver's answer lacks the field size: "
+                        + WireErrors.printable(response.toString()));
             }
             return new RemoteReader(call, size);
         } catch (RuntimeException | Error e) {
