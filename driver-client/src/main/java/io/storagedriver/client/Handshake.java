@@ -37,7 +37,7 @@ final class Handshake {
     /** The client description sent in the handshake. */
     static final String CLIENT = "storagedriver-java";
 
-    /** The longest driver name accepted, as the host uses it in every log line. */
+    /** Maximum length of a driver name, because the host puts the name in every log line. */
     static final int MAX_NAME_CHARS = 100;
 
     /** The name, versions and operations in the driver's handshake answer. */

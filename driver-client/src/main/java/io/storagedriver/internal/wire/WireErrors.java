@@ -15,7 +15,7 @@ import io.storagedriver.UnsupportedMethodException;
 
 /** Converts between typed exceptions and the error objects of the wire. */
 public final class WireErrors {
-    /** The most characters of a driver's text that a message or log line shows. */
+    /** Maximum number of characters of a driver's text that a message or log line shows. */
     static final int MAX_TEXT_CHARS = 2000;
 
     private WireErrors() {}
