@@ -204,9 +204,9 @@ final class DriverResolver {
             // A configured parameter replaces the annotation's parameter of the same key.
             Set<String> configuredKeys = new HashSet<>();
             for (String entry : configured.parameters()) {
-                configuredKeys.add(parameterKey(entry));
+                configuredKeys.add(Placeholders.key(entry));
             }
-            merged.removeIf(entry -> configuredKeys.contains(parameterKey(entry)));
+            merged.removeIf(entry -> configuredKeys.contains(Placeholders.key(entry)));
             merged.addAll(configured.parameters());
             amendedBy.add("parameters from " + StorageDriverConfiguration.PARAMETERS);
             parametersOrigin = origin + " and " + CONFIGURED_PARAMETERS;
@@ -278,11 +278,5 @@ final class DriverResolver {
             quoted.add("\"" + id + "\"");
         }
         return "[" + String.join(", ", quoted) + "]";
-    }
-
-    /** Returns the key of a key=value entry, or the whole entry when it has no "=". */
-    private static String parameterKey(String entry) {
-        int equals = entry.indexOf('=');
-        return (equals < 0 ? entry : entry.substring(0, equals)).strip();
     }
 }

@@ -45,7 +45,7 @@ final class Placeholders {
                         + " in " + origin + " is not of the form key=value with a non-empty key"
                         + commas);
             }
-            String key = entry.substring(0, equals).strip();
+            String key = key(entry);
             String value = resolveValue(entry.substring(equals + 1), key, tempDirectory, origin);
             if (parameters.put(key, value) != null) {
                 throw new ExtensionConfigurationException("Driver parameter \"" + key
@@ -53,6 +53,12 @@ final class Placeholders {
             }
         }
         return parameters;
+    }
+
+    /** Returns the key of a key=value entry, or the whole entry when it has no "=". */
+    static String key(String entry) {
+        int equals = entry.indexOf('=');
+        return (equals < 0 ? entry : entry.substring(0, equals)).strip();
     }
 
     /** Checks every entry without creating a temporary directory. */
