@@ -296,14 +296,14 @@ final class RemoteCalls implements StorageDriver {
                 node.path("isDir").asBoolean(false));
     }
 
-    /** Returns whether a field holds an integer that fits a long, not a fraction or a string. */
+    /** Returns whether a field contains an integer that fits a long, not a fraction or a string. */
     private static boolean isInteger(JsonNode field) {
         return field.isIntegralNumber() && field.canConvertToLong();
     }
 
     /**
-     * Returns the integer field of an answer, {@code fallback} when it is missing, and raises a
-     * protocol error when it holds anything but an integer.
+     * Returns the integer field of a response, {@code fallback} when it is missing, and raises a
+     * protocol error when it contains anything but an integer.
      */
     private long integerField(JsonNode response, String field, long fallback, String action) {
         JsonNode value = response.path(field);

@@ -20,9 +20,9 @@ import java.nio.file.Path;
  * values may be secrets, so they never go into an error message or a log line.
  */
 final class FileErrors {
-    /** The longest name, in bytes, that Linux file systems such as ext4 and XFS accept. */
+    /** Maximum length in bytes of a name on Linux file systems such as ext4 and XFS. */
     static final int NAME_MAX = 255;
-    /** The longest path, in bytes with its terminating zero, that a Linux system call accepts. */
+    /** Maximum length in bytes of a path in a Linux system call, with its terminating zero. */
     static final int PATH_MAX = 4096;
 
     private FileErrors() {}

@@ -100,8 +100,8 @@ final class StartFailures {
     }
 
     /**
-     * Returns the last lines of standard error, unless {@code detail} already ends with them, or
-     * says that there were none, unless {@code detail} says so already.
+     * Returns the last lines of standard error, unless {@code detail} already ends with them.
+     * Without lines, returns a sentence stating that, unless {@code detail} contains it already.
      */
     private static String stderrTail(List<String> lines, String detail) {
         if (lines.isEmpty()) {

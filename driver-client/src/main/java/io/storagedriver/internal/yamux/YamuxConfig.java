@@ -90,9 +90,9 @@ public final class YamuxConfig {
     /**
      * Maximum time that the ACK of a stream opened by the peer waits for the stream's first
      * outgoing frame, measured from the arrival of its SYN. The ACK normally goes out together
-     * with that frame, in the same channel write. It goes out alone once this time has passed,
-     * or as soon as the peer has sent half of the initial window on the stream, because the
-     * peer cannot send more than the initial window before the ACK grants the extension. Zero
+     * with that frame, in the same channel write. It goes out alone once this time has passed.
+     * It also goes out alone once the peer has sent half of the initial window on the stream,
+     * because the peer cannot send more than that window before the ACK grants more. Zero
      * sends every ACK as soon as the SYN arrives.
      */
     public Duration ackDelay() {

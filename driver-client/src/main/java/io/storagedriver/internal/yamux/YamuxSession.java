@@ -608,7 +608,7 @@ public final class YamuxSession implements Closeable {
             }
             try {
                 if (!sendBuffer.hasRoomForControl()) {
-                    // The ring holds a full control reserve, so the writer thread is busy and
+                    // The ring contains a full control reserve, so the writer thread is busy and
                     // retries after its next channel write.
                     return SendBuffer.DeferredFrames.NONE;
                 }
