@@ -22,7 +22,6 @@ path can name that directory.
 """
 
 import errno
-import hashlib
 import json
 import logging
 import os
@@ -368,6 +367,8 @@ class FileStore:
         return staged
 
     def writer_state(self, path):
+        import hashlib  # imported here, because it costs about 3 ms of every start
+
         return os.path.join(self._writers_dir, hashlib.sha256(path.encode()).hexdigest())
 
     def children(self, local, parent_path):
