@@ -114,6 +114,7 @@ CALL_FAULTS = {
     "overflow-content": "GetContent",
     "long-line": "List",
     "many-entries": "List",
+    "foreign-path": "List",
     "answer-twice": "Stat",
     "close-socket": "Stat",
 }
@@ -302,6 +303,7 @@ class Settings:
         self.pings = self.number(parameters, "pings", 0)
         self.newlines = parameters.get("newlines", "true") == "true"
         self.ignore_eof = parameters.get("ignore-eof") == "true"
+        self.entry = parameters.get("entry", "/elsewhere/x")
 
     @staticmethod
     def number(parameters, name, default):
@@ -654,6 +656,8 @@ class Driver:
             write_content(stream, (entry + " garbage\n").encode("utf-8"))
             write_message(stream, ok())
             stream.close_write()
+        elif fault == "foreign-path":
+            self.foreign_path(stream, request)
         elif fault == "bad-chunk":
             write_message(stream, ok(size=10))
             stream.write(LENGTH.pack(256 * 1024 * 1024) + b"0123456789")
@@ -688,6 +692,20 @@ class Driver:
             self.ignore_eof = True
             self.sock.shutdown(socket.SHUT_RDWR)
             self.sock.close()
+
+    def foreign_path(self, stream, request):
+        """Send the parameter "entry" as the path in a List, Stat or Walk result."""
+        entry = self.settings.entry
+        if self.settings.op == "Stat":
+            write_message(stream, ok(path=entry, size=0, modTime=0, isDir=False))
+        else:
+            line = entry
+            if self.settings.op == "Walk":
+                line = json.dumps({"path": entry, "size": 0, "modTime": 0, "isDir": False})
+            write_message(stream, ok())
+            write_content(stream, (line + "\n").encode("utf-8"))
+            write_message(stream, ok())
+        stream.close_write()
 
     def many_entries(self, stream, request):
         """Send "count" generated entries of List or Walk, in chunks as they fill."""

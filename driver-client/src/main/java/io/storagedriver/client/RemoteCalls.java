@@ -34,8 +34,9 @@ import java.util.Objects;
 
 /**
  * The operations of {@link StorageDriver} as calls over the session, one stream per call. With
- * {@code validate} the paths and offsets are checked before anything is sent; without it
- * requests go out exactly as given.
+ * {@code validate} the paths and offsets are checked before anything is sent, and the paths in
+ * answers must be those the request asked for. Without it requests go out exactly as given and
+ * answers come back as sent.
  */
 final class RemoteCalls implements StorageDriver {
     /** The maximum bytes of a line of {@code List} or {@code Walk} content, as of a message. */
@@ -175,6 +176,7 @@ final class RemoteCalls implements StorageDriver {
                         throw listTooLarge(path, "more than " + listLimits.maxBytes()
                                 + " bytes of paths", "maxListBytes");
                     }
+                    checkBelow("List", path, line, true);
                     children.add(line);
                 });
                 return children;
@@ -217,7 +219,13 @@ final class RemoteCalls implements StorageDriver {
         checkPath(path, true);
         try (Call call = open(Operation.STAT, path)) {
             JsonNode response = call.run(() -> call.requestFinal(request(Operation.STAT, path)));
-            return fileInfo(response, path);
+            FileInfo info = fileInfo(response, path);
+            if (validate && !info.path().equals(path)) {
+                throw new DriverProtocolException(name(), "Stat " + path + ": driver " + name()
+                        + " returned the metadata of " + WireErrors.printable(info.path())
+                        + " instead of the requested path. This is a bug in the driver");
+            }
+            return info;
         }
     }
 
@@ -248,6 +256,7 @@ final class RemoteCalls implements StorageDriver {
                 String[] skipBelow = {null};
                 call.readLines((line, lineBytes) -> {
                     FileInfo entry = fileInfo(parseLine(line), null);
+                    checkBelow("Walk", path, entry.path(), false);
                     if (skipBelow[0] != null && entry.path().startsWith(skipBelow[0])) {
                         return;
                     }
@@ -327,6 +336,27 @@ final class RemoteCalls implements StorageDriver {
         } else {
             StoragePaths.requireValidNonRoot(name(), path);
         }
+    }
+
+    /**
+     * Rejects a path in a {@code List} or {@code Walk} answer that is not below {@code directory},
+     * or for {@code List} not a direct child of it, because callers build on such paths. Only
+     * with {@code validate}.
+     */
+    private void checkBelow(String action, String directory, String entry, boolean childOnly) {
+        if (!validate) {
+            return;
+        }
+        String prefix = directory.equals("/") ? "/" : directory + "/";
+        boolean below = entry.startsWith(prefix) && entry.length() > prefix.length()
+                && StoragePaths.isValid(entry);
+        if (below && (!childOnly || entry.indexOf('/', prefix.length()) < 0)) {
+            return;
+        }
+        String expected = childOnly ? "a direct child of " : "a valid path below ";
+        throw new DriverProtocolException(name(), action + " " + directory + ": driver " + name()
+                + " returned " + WireErrors.printable(entry) + ", which is not " + expected
+                + directory + ". This is a bug in the driver");
     }
 
     private void checkOffset(String path, long offset) {

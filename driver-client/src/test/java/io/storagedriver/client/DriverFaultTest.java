@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -391,6 +392,67 @@ class DriverFaultTest {
                 + "paths, the limit of this client. Raise the limit with "
                 + "DriverOptions.Builder.maxListBytes", e);
         assertClientWorks(client, "/after-long-entries");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/elsewhere/x", "/dir", "/dir/", "/dir/a/b", "/dir/a//", "/dirx/a"})
+    void listEntryOutsideDirectoryIsProtocolError(String entry) throws IOException {
+        start("foreign-path", Map.of("entry", entry), CALL_TIMEOUT);
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.list("/dir"));
+
+        assertMessageContains("List /dir: driver faultdriver returned " + entry
+                + ", which is not a direct child of /dir. This is a bug in the driver", e);
+        assertEquals(List.of(entry), client.unchecked().list("/dir"), "unchecked entries");
+        assertClientWorks(client, "/after-foreign-list");
+    }
+
+    @Test
+    void listEntryOfRootIsChecked() throws IOException {
+        start("foreign-path", Map.of("entry", "/a/b"), CALL_TIMEOUT);
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.list("/"));
+
+        assertMessageContains("List /: driver faultdriver returned /a/b, which is not a direct "
+                + "child of /", e);
+    }
+
+    @Test
+    void listEntryThatIsChildIsAccepted() throws IOException {
+        start("foreign-path", Map.of("entry", "/dir/a"), CALL_TIMEOUT);
+
+        assertEquals(List.of("/dir/a"), client.list("/dir"), "entries");
+    }
+
+    @Test
+    void statOfOtherPathIsProtocolError() throws IOException {
+        start("foreign-path", Map.of("op", "Stat", "entry", "/other"), CALL_TIMEOUT);
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.stat("/x"));
+
+        assertMessageContains("Stat /x: driver faultdriver returned the metadata of /other "
+                + "instead of the requested path. This is a bug in the driver", e);
+        assertEquals("/other", client.unchecked().stat("/x").path(), "unchecked path");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/dir", "/elsewhere/x", "/dirx", "/dir/a b/../c"})
+    void walkEntryOutsideDirectoryIsProtocolError(String entry) throws IOException {
+        start("foreign-path", Map.of("op", "Walk", "entry", entry), CALL_TIMEOUT);
+        List<String> visited = new ArrayList<>();
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.walk("/dir", info -> {
+                    visited.add(info.path());
+                    return WalkVisitor.Decision.CONTINUE;
+                }));
+
+        assertMessageContains("Walk /dir: driver faultdriver returned " + entry
+                + ", which is not a valid path below /dir. This is a bug in the driver", e);
+        assertEquals(List.of(), visited, "entries visited");
     }
 
     @Test

@@ -29,8 +29,15 @@ class FaultyDriverSuiteTest {
 
     @Test
     void listingGrandchildrenFailsListChecks() {
-        assertFailedChecks("GrandchildListingDriver",
-                Set.of("list.direct-children-as-full-paths", "move.creates-parents"));
+        // The client rejects an entry that is not a direct child, so every check that lists a
+        // directory with subdirectories fails, each naming the entry.
+        EngineExecutionResults results = assertFailedChecks("GrandchildListingDriver",
+                Set.of("list.direct-children-as-full-paths", "list.root-shows-prefix",
+                        "move.creates-parents", "path.valid-shapes-round-trip"));
+
+        String failures = SuiteRuns.failures(results);
+        assertEquals(4, failures.split(", which is not a direct child of ", -1).length - 1,
+                "failures naming the grandchild:\n" + failures);
     }
 
     @Test
