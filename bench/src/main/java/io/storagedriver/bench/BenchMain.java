@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
@@ -65,6 +66,11 @@ public final class BenchMain {
         try (LoadSampler sampler = new LoadSampler()) {
             runs = new Runner(options).run();
             load = sampler.samples();
+        } catch (NoBenchmarksException e) {
+            System.err.println("no benchmark matches " + commandLine.getIncludes()
+                    + "; -l lists the benchmarks. The results files were left as they were.");
+            System.exit(1);
+            return;
         }
         Duration took = Duration.between(started, Instant.now());
 

@@ -76,10 +76,10 @@ final class Summary {
         out.append("| figure | MiB/s | share of raw | target | met |\n|---|---|---|---|---|\n");
         Optional<Double> send = mibPerSecond("TransferBenchmark.rawSend");
         Optional<Double> receive = mibPerSecond("TransferBenchmark.rawReceive");
-        out.append("| raw socketpair, host to child | ").append(number(send, 0))
-                .append(" | 1 | baseline | |\n");
-        out.append("| raw socketpair, child to host | ").append(number(receive, 0))
-                .append(" | 1 | baseline | |\n");
+        out.append("| raw socketpair, host to child | ").append(number(send, 0)).append(" | ")
+                .append(baselineRatio(send.isPresent())).append(" | baseline | |\n");
+        out.append("| raw socketpair, child to host | ").append(number(receive, 0)).append(" | ")
+                .append(baselineRatio(receive.isPresent())).append(" | baseline | |\n");
         streamRow(out, "client writeStream", "TransferBenchmark.clientWriteStream", send);
         streamRow(out, "client writer + commit", "TransferBenchmark.clientWriter", send);
         streamRow(out, "client reader", "TransferBenchmark.clientReader", receive);
@@ -135,7 +135,9 @@ final class Summary {
             return;
         }
         if (ping.isEmpty() || call.isEmpty()) {
-            out.append(" | | |\n");
+            String missing = call.isEmpty() ? "not run" : "no ping-pong in this run";
+            out.append(missing).append(" | ").append(missing).append(" | ").append(missing)
+                    .append(" |\n");
             return;
         }
         Statistics pingStats = ping.get();
@@ -213,7 +215,8 @@ final class Summary {
                     .append(number(start.map(Statistics::getMin), 1)).append(" | ")
                     .append(number(start.map(Statistics::getMax), 1)).append(" | ")
                     .append(start.map(s -> Long.toString(s.getN())).orElse("not run"))
-                    .append(" | 1 | baseline | |\n");
+                    .append(" | ").append(baselineRatio(start.isPresent()))
+                    .append(" | baseline | |\n");
             return;
         }
         Optional<Double> ratio = ratio(start.map(s -> s.getPercentile(50)),
@@ -235,7 +238,7 @@ final class Summary {
         Optional<Double> ratio = ratio(driver, bare);
         out.append("| ").append(label).append(" | ").append(number(ratio(bare, pairs), 1))
                 .append(" | ").append(number(ratio(driver, pairs), 1)).append(" | ")
-                .append(number(pairs, 0)).append(" | ").append(number(ratio, 2))
+                .append(number(pairs, 0)).append(" | ").append(number(ratio, 3))
                 .append(" | <= ").append(START_TARGET).append(" | ")
                 .append(met(ratio.map(r -> r <= START_TARGET))).append(" |\n");
     }
@@ -331,6 +334,11 @@ final class Summary {
 
     private static String format(double value, int decimals) {
         return String.format(Locale.ROOT, "%,." + decimals + "f", value);
+    }
+
+    /** Returns the ratio cell of a baseline row: 1 if it ran. */
+    private static String baselineRatio(boolean ran) {
+        return ran ? "1" : "not run";
     }
 
     private static String met(Optional<Boolean> verdict) {
