@@ -90,7 +90,8 @@ RECEIVE_WINDOW = 1024 * 1024
 MAX_FRAME = 64 * 1024
 CHUNK_BYTES = 64 * 1024
 
-OPERATIONS = ["GetContent", "PutContent", "Reader", "Stat", "List", "Delete", "Walk"]
+OPERATIONS = ["GetContent", "PutContent", "Reader", "WriteStream", "Stat", "List", "Delete",
+              "Walk"]
 
 CALL_FAULTS = {
     "exit-mid-stream": "GetContent",
@@ -116,6 +117,7 @@ CALL_FAULTS = {
     "many-entries": "List",
     "foreign-path": "List",
     "answer-twice": "Stat",
+    "early-ok": "PutContent",
     "close-socket": "Stat",
 }
 SESSION_FAULTS = {"none", "flood-stderr", "flood-stdout", "stuck-reader", "open-streams",
@@ -578,6 +580,17 @@ class Driver:
             self.store[request.get("path")] = content
         write_message(stream, ok())
 
+    def op_WriteStream(self, stream, request):
+        path, offset = request.get("path"), request.get("offset")
+        content = read_content(stream)
+        with self.store_lock:
+            existing = self.store.get(path, b"")
+            if offset > len(existing):
+                write_message(stream, error("InvalidOffset", "offset beyond the end", path=path))
+                return
+            self.store[path] = existing[:offset] + content
+        write_message(stream, ok(written=len(content)))
+
     def op_Stat(self, stream, request):
         path = request.get("path")
         if path == "/flood-done" and self.settings.fault in ("flood-stderr", "flood-stdout"):
@@ -655,6 +668,11 @@ class Driver:
                                 "modTime": 0, "isDir": False})
             write_content(stream, (entry + " garbage\n").encode("utf-8"))
             write_message(stream, ok())
+            stream.close_write()
+        elif fault == "early-ok":
+            # Accept before reading the content, then read it, as a buggy driver might.
+            write_message(stream, ok(written=0) if settings.op == "WriteStream" else ok())
+            read_content(stream)
             stream.close_write()
         elif fault == "foreign-path":
             self.foreign_path(stream, request)

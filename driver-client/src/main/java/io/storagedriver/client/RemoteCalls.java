@@ -102,8 +102,10 @@ final class RemoteCalls implements StorageDriver {
                 call.send(request(Operation.PUT_CONTENT, path));
                 ChunkedOutputStream chunks = new ChunkedOutputStream(call.out);
                 chunks.write(content);
+                call.answeredEarly = call.in.available() > 0;
                 chunks.finish();
                 call.response();
+                call.checkNotAnsweredOkEarly();
                 call.finish();
                 return null;
             });
@@ -148,6 +150,7 @@ final class RemoteCalls implements StorageDriver {
             });
             call.sendContentFrom(content);
             JsonNode response = call.run(call::response);
+            call.checkNotAnsweredOkEarly();
             call.finish();
             return integerField(response, "written", 0, "WriteStream " + path);
         }
@@ -437,6 +440,8 @@ final class RemoteCalls implements StorageDriver {
         final OutputStream out;
         final String action;
         private boolean finished;
+        /** Whether the response arrived before this call sent the 0 chunk that ends the content. */
+        boolean answeredEarly;
 
         Call(YamuxStream stream, String action) {
             this.stream = stream;
@@ -607,6 +612,7 @@ final class RemoteCalls implements StorageDriver {
                     return in.available() > 0;
                 });
                 if (answered) {
+                    answeredEarly = true;
                     break;
                 }
             }
@@ -632,6 +638,24 @@ final class RemoteCalls implements StorageDriver {
             return new UncheckedIOException(action + ": reading the content to send failed after "
                     + copied + " bytes; the driver kept " + answer.path("written").asLong(0)
                     + " bytes written at the offset, so resume from currentSize()", failure);
+        }
+
+        /**
+         * Rejects an ok response that arrived before the content's 0 chunk was sent. A driver may
+         * answer early only with an error, because until it reads the 0 chunk it cannot know
+         * that it stored the whole content. Only with {@code validate}.
+         *
+         * <p>NOTE: an early ok is seen only if it arrived before the 0 chunk was sent, which is
+         * certain when the content was larger than the driver's receive window. A driver that
+         * accepts a small content early can go unnoticed.
+         */
+        void checkNotAnsweredOkEarly() {
+            if (validate && answeredEarly) {
+                throw new DriverProtocolException(name(), action + ": driver " + name()
+                        + " answered ok before it read the end of the content, so it may not "
+                        + "have stored all of it. This is a bug in the driver: only an error may "
+                        + "come before the content's 0 chunk");
+            }
         }
 
         /** Half-closes the call after its last message; the driver forgets the stream. */

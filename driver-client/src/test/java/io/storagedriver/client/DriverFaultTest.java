@@ -15,6 +15,7 @@ import io.storagedriver.DriverTimeoutException;
 import io.storagedriver.FileInfo;
 import io.storagedriver.ListTooLargeException;
 import io.storagedriver.WalkVisitor;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -453,6 +454,36 @@ class DriverFaultTest {
         assertMessageContains("Walk /dir: driver faultdriver returned " + entry
                 + ", which is not a valid path below /dir. This is a bug in the driver", e);
         assertEquals(List.of(), visited, "entries visited");
+    }
+
+    @Test
+    void putContentAnsweredOkEarlyIsProtocolError() throws IOException {
+        start("early-ok", Map.of(), CALL_TIMEOUT);
+        // Larger than the driver's receive window, so the answer arrives before the content ends.
+        byte[] content = new byte[4 * 1024 * 1024];
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.putContent("/early", content));
+
+        assertMessageContains("PutContent /early: driver faultdriver answered ok before it read "
+                + "the end of the content, so it may not have stored all of it", e);
+        client.unchecked().putContent("/early", content);
+        assertTrue(client.stat("/").isDirectory(), "stat of the root after the early answers");
+    }
+
+    @Test
+    void writeStreamAnsweredOkEarlyIsProtocolError() throws IOException {
+        start("early-ok", Map.of("op", "WriteStream"), CALL_TIMEOUT);
+        byte[] content = new byte[4 * 1024 * 1024];
+
+        DriverProtocolException e = assertThrows(DriverProtocolException.class,
+                () -> client.writeStream("/early", 0, new ByteArrayInputStream(content)));
+
+        assertMessageContains("WriteStream /early: driver faultdriver answered ok before it read "
+                + "the end of the content", e);
+        assertEquals(0, client.unchecked().writeStream("/early", 0,
+                new ByteArrayInputStream(content)), "bytes written, as the unchecked view returns");
+        assertClientWorks(client, "/after-early-ok");
     }
 
     @Test
