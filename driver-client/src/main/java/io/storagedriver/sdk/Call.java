@@ -64,6 +64,16 @@ final class Call {
     }
 
     /**
+     * Sends the call's last message with FIN on its last data frame, so that the host gets both at
+     * once. {@link #finish()} still releases the stream afterwards.
+     */
+    void sendLast(ObjectNode message) throws IOException {
+        byte[] bytes = Messages.encode(message);
+        stream.writeAndCloseWrite(bytes, 0, bytes.length);
+        responded = true;
+    }
+
+    /**
      * Writes one content chunk of {@code length} bytes: its 4-byte big-endian length, then the
      * bytes straight from {@code data}.
      */

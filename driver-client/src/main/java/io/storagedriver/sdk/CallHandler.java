@@ -72,7 +72,7 @@ final class CallHandler {
         } catch (WireFormatException | EOFException e) {
             // A request cut short by the end of its stream is malformed too; the host only
             // half-closed the stream, so the answer can still reach it.
-            call.send(WireErrors.errorResponse(ErrorCode.BAD_REQUEST,
+            call.sendLast(WireErrors.errorResponse(ErrorCode.BAD_REQUEST,
                     "malformed request: " + e.getMessage(), null, null));
             call.finish();
             return;
@@ -92,7 +92,7 @@ final class CallHandler {
                 LOG.debug("call cancelled by the host stream={} op={}", call.streamId(), opName);
                 return;
             }
-            call.send(errorResponse(driverName, opName, e));
+            call.sendLast(errorResponse(driverName, opName, e));
         }
         call.finish();
     }
@@ -125,20 +125,20 @@ final class CallHandler {
     private void stat(Call call, ObjectNode request) throws IOException {
         String path = requests.path(request, "path");
         FileInfo info = driver.stat(path);
-        call.send(statFields(WireErrors.okResponse(), info));
+        call.sendLast(statFields(WireErrors.okResponse(), info));
     }
 
     private void move(Call call, ObjectNode request) throws IOException {
         String source = requests.nonRootPath(request, "source");
         String destination = requests.nonRootPath(request, "destination");
         driver.move(source, destination);
-        call.send(WireErrors.okResponse());
+        call.sendLast(WireErrors.okResponse());
     }
 
     private void delete(Call call, ObjectNode request) throws IOException {
         String path = requests.nonRootPath(request, "path");
         driver.delete(path);
-        call.send(WireErrors.okResponse());
+        call.sendLast(WireErrors.okResponse());
     }
 
     private void redirectUrl(Call call, ObjectNode request) throws IOException {
@@ -146,7 +146,7 @@ final class CallHandler {
         String url = driver.redirectUrl(path);
         ObjectNode response = WireErrors.okResponse();
         response.put("url", url == null ? "" : url);
-        call.send(response);
+        call.sendLast(response);
     }
 
     /** Adds the fields of a {@code Stat} response, which are also those of a walk entry. */

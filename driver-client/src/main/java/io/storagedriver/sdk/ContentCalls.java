@@ -111,7 +111,7 @@ final class ContentCalls {
         ByteArrayOutputStream content = new ByteArrayOutputStream();
         new ChunkedInputStream(call.in()).transferTo(content);
         driver.putContent(path, content.toByteArray());
-        call.send(WireErrors.okResponse());
+        call.sendLast(WireErrors.okResponse());
     }
 
     void writeStream(Call call, ObjectNode request) throws IOException {
@@ -123,7 +123,7 @@ final class ContentCalls {
         content.drain();
         ObjectNode response = WireErrors.okResponse();
         response.put("written", written);
-        call.send(response);
+        call.sendLast(response);
     }
 
     void list(Call call, ObjectNode request) throws IOException {

@@ -150,6 +150,16 @@ public final class Messages {
 
     /** Writes one message and flushes. */
     public static void write(OutputStream out, JsonNode message) throws IOException {
+        out.write(encode(message));
+        out.flush();
+    }
+
+    /**
+     * Returns one message as it goes on the wire: its 4-byte big-endian length, then its JSON.
+     *
+     * @throws WireFormatException if the message exceeds {@link #MAX_MESSAGE_BYTES}
+     */
+    public static byte[] encode(JsonNode message) throws IOException {
         byte[] body = JsonTrees.toBytes(message);
         if (body.length > MAX_MESSAGE_BYTES) {
             throw new WireFormatException("message of " + body.length
@@ -158,8 +168,7 @@ public final class Messages {
         byte[] frame = new byte[4 + body.length];
         putInt(frame, 0, body.length);
         System.arraycopy(body, 0, frame, 4, body.length);
-        out.write(frame);
-        out.flush();
+        return frame;
     }
 
     static void putInt(byte[] target, int at, int value) {

@@ -375,10 +375,12 @@ public final class YamuxSession implements Closeable {
     }
 
     /**
-     * Queues one data frame, waiting for room in the send buffer. A reset of the stream ends the
-     * wait, so that a call timeout can fail a write to a peer that stopped reading.
+     * Queues one data frame, with FIN if {@code fin}, waiting for room in the send buffer. A reset
+     * of the stream ends the wait, so that a call timeout can fail a write to a peer that stopped
+     * reading.
      */
-    void writeData(YamuxStream stream, byte[] src, int offset, int length) throws IOException {
+    void writeData(YamuxStream stream, byte[] src, int offset, int length, boolean fin)
+            throws IOException {
         sendBuffer.lock.lock();
         try {
             sendBuffer.awaitRoomForData(FrameHeader.SIZE + length, () -> stream.rstQueued);
@@ -394,7 +396,10 @@ public final class YamuxSession implements Closeable {
                 // The data frame's wait for room left the control reserve, where the ACK fits.
                 queueStreamControl(stream, 0, 0);
             }
-            frameWriter.data(stream.id(), 0, src, offset, length);
+            frameWriter.data(stream.id(), fin ? FrameHeader.FLAG_FIN : 0, src, offset, length);
+            if (fin) {
+                stream.finQueued = true;
+            }
         } finally {
             sendBuffer.lock.unlock();
         }

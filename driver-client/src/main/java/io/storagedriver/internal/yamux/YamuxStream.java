@@ -598,14 +598,45 @@ public final class YamuxStream implements Closeable {
         }
     }
 
+    /**
+     * Writes {@code length} bytes and then closes the output, with FIN on the last data frame, so
+     * that a final message and its FIN reach the peer together. Fails like {@link #outputStream()}
+     * writes do, and like {@link #closeWrite()} when FIN cannot be sent.
+     */
+    public void writeAndCloseWrite(byte[] src, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, src.length);
+        if (length == 0) {
+            closeWrite();
+            return;
+        }
+        write(src, offset, length, true);
+        boolean bothClosed;
+        lock.lock();
+        try {
+            localWriteClosed = true;
+            bothClosed = remoteFinished;
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (bothClosed) {
+            session.removeStream(this);
+        }
+    }
+
     private void write(byte[] src, int offset, int length) throws IOException {
         Objects.checkFromIndexSize(offset, length, src.length);
+        write(src, offset, length, false);
+    }
+
+    /** Writes frame by frame, with FIN on the last frame if {@code fin}. */
+    private void write(byte[] src, int offset, int length, boolean fin) throws IOException {
         int maxDataFrame = session.config().maxDataFrame();
         while (length > 0) {
             int credit = takeSendCredit(Math.min(length, maxDataFrame));
             boolean queued = false;
             try {
-                session.writeData(this, src, offset, credit);
+                session.writeData(this, src, offset, credit, fin && credit == length);
                 queued = true;
             } finally {
                 if (!queued) {

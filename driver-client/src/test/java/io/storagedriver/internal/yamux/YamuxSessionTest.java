@@ -259,6 +259,50 @@ class YamuxSessionTest {
     }
 
     @Test
+    void writeAndCloseWriteSetsFinOnLastFrame() throws Exception {
+        startClient(YamuxConfig.defaults().withMaxDataFrame(1000));
+        YamuxStream stream = openStream();
+        byte[] data = randomBytes(2500);
+
+        stream.writeAndCloseWrite(data, 0, data.length);
+
+        MockYamuxPeer.InFrame first = peer.takeFrame(TYPE_DATA, 0, 1, 1000);
+        MockYamuxPeer.InFrame second = peer.takeFrame(TYPE_DATA, 0, 1, 1000);
+        MockYamuxPeer.InFrame last = peer.takeFrame(TYPE_DATA, FLAG_FIN, 1, 500);
+        assertArrayEquals(Arrays.copyOfRange(data, 0, 1000), first.payload(), "first frame");
+        assertArrayEquals(Arrays.copyOfRange(data, 1000, 2000), second.payload(), "second frame");
+        assertArrayEquals(Arrays.copyOfRange(data, 2000, 2500), last.payload(), "last frame");
+        IOException later = assertThrows(IOException.class,
+                () -> stream.outputStream().write(1), "write after writeAndCloseWrite");
+        assertTrue(later.getMessage().contains("closed for writing"), later.getMessage());
+        stream.closeWrite();
+        peer.assertNothingSentBeforePingReply(3);
+    }
+
+    @Test
+    void writeAndCloseWriteRemovesStreamAfterPeerFin() throws Exception {
+        startClient();
+        YamuxStream stream = acceptPeerStream(2);
+        peer.sendFrame(TYPE_WINDOW_UPDATE, FLAG_FIN, 2, 0);
+        peer.assertNothingSentBeforePingReply(4);
+
+        stream.writeAndCloseWrite(ascii("bye"), 0, 3);
+
+        assertArrayEquals(ascii("bye"), peer.takeFrame(TYPE_DATA, FLAG_FIN, 2, 3).payload());
+        assertEquals(0, session.streamCount());
+    }
+
+    @Test
+    void writeAndCloseWriteOfNothingSendsFin() throws Exception {
+        startClient();
+        YamuxStream stream = openStream();
+
+        stream.writeAndCloseWrite(new byte[0], 0, 0);
+
+        peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_FIN, 1, 0);
+    }
+
+    @Test
     void writerBlocksAtSendWindowUntilWindowUpdate() throws Exception {
         startClient();
         YamuxStream stream = openStream();
