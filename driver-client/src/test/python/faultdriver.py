@@ -118,6 +118,7 @@ CALL_FAULTS = {
     "foreign-path": "List",
     "answer-twice": "Stat",
     "early-ok": "PutContent",
+    "no-fin": "Stat",
     "close-socket": "Stat",
 }
 SESSION_FAULTS = {"none", "flood-stderr", "flood-stdout", "stuck-reader", "open-streams",
@@ -669,6 +670,9 @@ class Driver:
             write_content(stream, (entry + " garbage\n").encode("utf-8"))
             write_message(stream, ok())
             stream.close_write()
+        elif fault == "no-fin":
+            # Answer without ever sending FIN on the stream.
+            self.op_Stat(stream, request)
         elif fault == "early-ok":
             # Accept before reading the content, then read it, as a buggy driver might.
             write_message(stream, ok(written=0) if settings.op == "WriteStream" else ok())

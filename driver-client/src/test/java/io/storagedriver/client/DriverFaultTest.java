@@ -457,6 +457,19 @@ class DriverFaultTest {
     }
 
     @Test
+    void answersWithoutFinDoNotAccumulate() throws IOException {
+        start("no-fin", Map.of(), CALL_TIMEOUT);
+        int calls = 3000;
+
+        for (int i = 0; i < calls; i++) {
+            assertTrue(client.stat("/").isDirectory(), "stat " + i + " without FIN");
+        }
+
+        assertTrue(client.isAlive(), "client alive after " + calls + " answers without FIN");
+        assertClientWorksWithoutGet(client, "/after-no-fin");
+    }
+
+    @Test
     void putContentAnsweredOkEarlyIsProtocolError() throws IOException {
         start("early-ok", Map.of(), CALL_TIMEOUT);
         // Larger than the driver's receive window, so the answer arrives before the content ends.

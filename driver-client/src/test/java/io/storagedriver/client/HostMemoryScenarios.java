@@ -61,6 +61,7 @@ public final class HostMemoryScenarios {
             case "list-many-short-entries" -> manyEntries(directory, 3_000_000, 8);
             case "list-many-long-entries" -> manyEntries(directory, 20_000, 10_000);
             case "walk-many-entries" -> walkManyEntries(directory, 1_000_000);
+            case "answers-without-fin" -> answersWithoutFin(directory, 10_000);
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         }
     }
@@ -126,6 +127,16 @@ public final class HostMemoryScenarios {
                     "message of the later failure: " + later.getMessage());
         }
         check(!HostResources.isAlive(pid), "the stuck driver " + pid + " is alive after close");
+    }
+
+    /** Each call's stream stayed in the session, with its receive buffer, until the peer's FIN. */
+    private static void answersWithoutFin(Path directory, int calls) throws Exception {
+        try (DriverClient client = start(directory, "no-fin", Map.of(), CALL_TIMEOUT)) {
+            for (int i = 0; i < calls; i++) {
+                check(client.stat("/").isDirectory(), "stat " + i + " without FIN");
+            }
+            checkWorks(client, "/after-no-fin");
+        }
     }
 
     private static void driverOpenedStreams(Path directory) throws Exception {

@@ -40,7 +40,7 @@ class HostMemoryTest {
         "stuck-reader", "stuck-reader-ping-flood", "driver-opened-streams",
         "content-longer-than-announced", "content-shorter-than-announced",
         "list-line-without-end", "list-many-short-entries", "list-many-long-entries",
-        "walk-many-entries"})
+        "walk-many-entries", "answers-without-fin"})
     void faultFitsSmallHostHeap(String scenario) throws IOException, InterruptedException {
         Path output = directory.resolve("host-output.txt");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");

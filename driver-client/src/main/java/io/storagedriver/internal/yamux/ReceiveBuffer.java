@@ -99,8 +99,13 @@ final class ReceiveBuffer {
     }
 
     /** Drops all buffered bytes and returns how many were dropped. */
+    /**
+     * Drops all buffered bytes and frees the ring, for a stream that reads no more, and returns
+     * the number of bytes dropped.
+     */
     int discardAll() {
         int dropped = size;
+        data = EMPTY;
         head = 0;
         size = 0;
         return dropped;

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -64,6 +65,12 @@ public final class YamuxSession implements Closeable {
      * SYNs of streams opened at once by several goroutines can arrive out of id order.
      */
     static final int MAX_SKIPPED_PEER_IDS = 1024;
+    /**
+     * Maximum number of streams that this side closed while the peer has not sent FIN. Beyond it
+     * the oldest is reset. A peer that sends FIN right after its last data keeps far fewer
+     * waiting.
+     */
+    static final int MAX_AWAITING_PEER_FIN = 1024;
 
     /** Maximum time that ending a session waits for queued frames to be written. */
     static final long FLUSH_TIMEOUT_MILLIS = 1000;
@@ -100,6 +107,12 @@ public final class YamuxSession implements Closeable {
     /** Signalled when a stream is queued for accepting, on GoAway and when the session ends. */
     private final Condition acceptable = lock.newCondition();
     private final Map<Integer, YamuxStream> streams = new HashMap<>();
+    /**
+     * Streams that this side closed in both directions while the peer had not sent FIN, oldest
+     * first. They stay in {@link #streams} until the peer's FIN or RST arrives.
+     */
+    private final LinkedHashSet<YamuxStream> awaitingPeerFin = new LinkedHashSet<>();
+    private boolean warnedAboutMissingFin;
     private final ArrayDeque<YamuxStream> acceptQueue = new ArrayDeque<>();
     /** Peer stream ids below {@link #highestPeerId} that were not opened yet. */
     private final Set<Integer> skippedPeerIds = new HashSet<>();
@@ -504,8 +517,44 @@ public final class YamuxSession implements Closeable {
         lock.lock();
         try {
             streams.remove(stream.id(), stream);
+            awaitingPeerFin.remove(stream);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Notes a stream that this side closed in both directions before the peer's FIN arrived.
+     * Beyond {@link #MAX_AWAITING_PEER_FIN} such streams the oldest is reset, so that a peer that
+     * never sends FIN cannot fill the stream table. A peer that sends FIN late loses nothing,
+     * because this side reads no more from the stream.
+     */
+    void awaitPeerFin(YamuxStream stream) {
+        YamuxStream oldest = null;
+        boolean warn = false;
+        lock.lock();
+        try {
+            if (streams.get(stream.id()) != stream) {
+                return;
+            }
+            awaitingPeerFin.add(stream);
+            if (awaitingPeerFin.size() > MAX_AWAITING_PEER_FIN) {
+                Iterator<YamuxStream> iterator = awaitingPeerFin.iterator();
+                oldest = iterator.next();
+                iterator.remove();
+                warn = !warnedAboutMissingFin;
+                warnedAboutMissingFin = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (warn) {
+            log.warn("yamux session {}: the peer has sent no FIN on {} streams that this side has "
+                    + "closed, so from now on the oldest of them is reset. A peer must send FIN "
+                    + "after its last data on each stream", config.name(), MAX_AWAITING_PEER_FIN);
+        }
+        if (oldest != null) {
+            oldest.reset();
         }
     }
 
@@ -695,6 +744,7 @@ public final class YamuxSession implements Closeable {
             open.addAll(streams.values());
             open.addAll(acceptQueue);
             streams.clear();
+            awaitingPeerFin.clear();
             acceptQueue.clear();
             acceptable.signalAll();
         } finally {

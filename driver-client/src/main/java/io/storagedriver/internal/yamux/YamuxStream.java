@@ -132,6 +132,7 @@ public final class YamuxStream implements Closeable {
      */
     public void closeWrite() throws IOException {
         boolean bothClosed;
+        boolean awaitsPeerFin;
         lock.lock();
         try {
             if (localWriteClosed) {
@@ -145,6 +146,7 @@ public final class YamuxStream implements Closeable {
             }
             localWriteClosed = true;
             bothClosed = remoteFinished;
+            awaitsPeerFin = readReleased && !remoteFinished;
             writable.signalAll();
         } finally {
             lock.unlock();
@@ -152,6 +154,8 @@ public final class YamuxStream implements Closeable {
         session.sendFin(this);
         if (bothClosed) {
             session.removeStream(this);
+        } else if (awaitsPeerFin) {
+            session.awaitPeerFin(this);
         }
     }
 
@@ -527,6 +531,7 @@ public final class YamuxStream implements Closeable {
     private void releaseInput() {
         int windowDelta;
         boolean bothClosed;
+        boolean awaitsPeerFin;
         lock.lock();
         try {
             if (readReleased) {
@@ -539,6 +544,8 @@ public final class YamuxStream implements Closeable {
             }
             windowDelta = takeWindowUpdate();
             bothClosed = localWriteClosed && remoteFinished;
+            awaitsPeerFin = localWriteClosed && !remoteFinished && resetCause == null
+                    && sessionFailure == null;
             readable.signalAll();
         } finally {
             lock.unlock();
@@ -548,6 +555,8 @@ public final class YamuxStream implements Closeable {
         }
         if (bothClosed) {
             session.removeStream(this);
+        } else if (awaitsPeerFin) {
+            session.awaitPeerFin(this);
         }
     }
 
@@ -611,16 +620,20 @@ public final class YamuxStream implements Closeable {
         }
         write(src, offset, length, true);
         boolean bothClosed;
+        boolean awaitsPeerFin;
         lock.lock();
         try {
             localWriteClosed = true;
             bothClosed = remoteFinished;
+            awaitsPeerFin = readReleased && !remoteFinished && resetCause == null;
             writable.signalAll();
         } finally {
             lock.unlock();
         }
         if (bothClosed) {
             session.removeStream(this);
+        } else if (awaitsPeerFin) {
+            session.awaitPeerFin(this);
         }
     }
 

@@ -57,6 +57,7 @@ class ReceiveBufferTest {
         assertEquals(0xff, buffer.readByte());
         assertEquals(3, buffer.discardAll());
         assertEquals(0, buffer.size());
+        assertEquals(0, buffer.capacity(), "capacity after discardAll");
         byte[] out = new byte[4];
         assertEquals(0, buffer.read(out, 0, 4));
         assertArrayEquals(new byte[4], out);

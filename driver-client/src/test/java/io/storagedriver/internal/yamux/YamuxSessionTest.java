@@ -501,6 +501,29 @@ class YamuxSessionTest {
     }
 
     @Test
+    void streamsWithoutPeerFinAreBounded() throws Exception {
+        startClient();
+        int max = YamuxSession.MAX_AWAITING_PEER_FIN;
+        for (int i = 0; i < max; i++) {
+            YamuxStream stream = openStream();
+            stream.close();
+            peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_FIN, stream.id(), 0);
+        }
+        assertEquals(max, session.streamCount());
+
+        YamuxStream last = openStream();
+        last.close();
+
+        peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_FIN, last.id(), 0);
+        peer.takeFrame(TYPE_WINDOW_UPDATE, FLAG_RST, 1, 0);
+        assertEquals(max, session.streamCount());
+        peer.sendFrame(TYPE_WINDOW_UPDATE, FLAG_FIN, 3, 0);
+        peer.assertNothingSentBeforePingReply(5);
+        assertEquals(max - 1, session.streamCount());
+        assertFalse(session.isClosed());
+    }
+
+    @Test
     void streamLeavesTableAfterBothFins() throws Exception {
         startClient();
         YamuxStream stream = acceptPeerStream(2);
