@@ -9,9 +9,10 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
- * Builds the command line that reruns a single check the way the goal just ran: the same goal
- * (with its execution id when it ran from the POM), the same {@code storagedriver.*} properties
- * from the command line, and {@code -Dstoragedriver.check=<id>}.
+ * Builds the command line that reruns a single check the way the goal just ran: {@code -N} if the
+ * run was not recursive, the same goal (with its execution id when it ran from the POM), the same
+ * {@code storagedriver.*} properties from the command line, and {@code
+ * -Dstoragedriver.check=<id>}.
  */
 final class RerunCommand implements UnaryOperator<String> {
     static final String CHECK_PROPERTY = "storagedriver.check";
@@ -38,10 +39,16 @@ final class RerunCommand implements UnaryOperator<String> {
      *     out because it is what a command-line run gets anyway
      * @param userProperties the {@code -D} properties of this run; only {@code storagedriver.*}
      *     ones are repeated
+     * @param recursive false if the run was limited to the current project with {@code -N}, so
+     *     that a rerun in a multi-module root does not run the goal in every module
      */
-    static RerunCommand of(String goal, String executionId, Properties userProperties) {
+    static RerunCommand of(String goal, String executionId, Properties userProperties,
+            boolean recursive) {
         List<String> words = new ArrayList<>();
         words.add("mvn");
+        if (!recursive) {
+            words.add("-N");
+        }
         boolean fromPom = executionId != null && !executionId.equals("default-cli");
         words.add(fromPom ? goal + "@" + executionId : goal);
         for (String key : new TreeSet<>(userProperties.stringPropertyNames())) {

@@ -194,7 +194,7 @@ public final class VerifyMojo extends AbstractMojo {
                 .startTimeout(Duration.ofSeconds(startTimeout))
                 .callTimeout(Duration.ofSeconds(callTimeout))
                 .rerunCommand(RerunCommand.of(goal(), mojoExecution.getExecutionId(),
-                        session.getUserProperties()));
+                        session.getUserProperties(), session.getRequest().isRecursive()));
         if (check != null && !check.isBlank()) {
             builder.includes(Arrays.asList(check.strip().split("\\s*,\\s*")));
         } else {

@@ -15,7 +15,8 @@ class RerunCommandTest {
         properties.setProperty("storagedriver.check", "old.check");
         properties.setProperty("maven.repo.local", "/tmp/repo");
 
-        RerunCommand command = RerunCommand.of("storagedriver:verify", "default-cli", properties);
+        RerunCommand command = RerunCommand.of("storagedriver:verify", "default-cli", properties,
+                true);
 
         assertEquals("mvn storagedriver:verify -Dstoragedriver.name=filesystem"
                 + " -Dstoragedriver.check=content.move", command.apply("content.move"));
@@ -24,7 +25,7 @@ class RerunCommandTest {
     @Test
     void pomExecutionIsNamed() {
         RerunCommand command = RerunCommand.of("storagedriver:verify", "compatibility",
-                new Properties());
+                new Properties(), true);
 
         assertEquals("mvn storagedriver:verify@compatibility -Dstoragedriver.check=a.b",
                 command.apply("a.b"));
@@ -35,7 +36,7 @@ class RerunCommandTest {
         Properties properties = new Properties();
         properties.setProperty("storagedriver.parameters", "token=hunter2");
 
-        RerunCommand command = RerunCommand.of("g:a:1:verify", null, properties);
+        RerunCommand command = RerunCommand.of("g:a:1:verify", null, properties, true);
 
         assertEquals("mvn g:a:1:verify '-Dstoragedriver.parameters=<same as before>'"
                 + " -Dstoragedriver.check=a.b", command.apply("a.b"));
@@ -47,9 +48,18 @@ class RerunCommandTest {
         properties.setProperty("storagedriver.groups", "!large & !concurrency");
 
         RerunCommand command = RerunCommand.of("storagedriver:verify", "default-cli",
-                properties);
+                properties, true);
 
         assertEquals("mvn storagedriver:verify '-Dstoragedriver.groups=!large & !concurrency'"
                 + " -Dstoragedriver.check=a.b", command.apply("a.b"));
+    }
+
+    @Test
+    void nonRecursiveRunKeepsN() {
+        RerunCommand command = RerunCommand.of("storagedriver:verify", "default-cli",
+                new Properties(), false);
+
+        assertEquals("mvn -N storagedriver:verify -Dstoragedriver.check=a.b",
+                command.apply("a.b"));
     }
 }
