@@ -225,8 +225,8 @@ final class RemoteCalls implements StorageDriver {
             FileInfo info = fileInfo(response, path);
             if (validate && !info.path().equals(path)) {
                 throw new DriverProtocolException(name(), "Stat " + path + ": driver " + name()
-                        + " returned the metadata of " + WireErrors.printable(info.path())
-                        + " instead of the requested path. This is a bug in the driver");
+                        + " returned the metadata of \"" + WireErrors.printable(info.path())
+                        + "\" instead of the requested path. This is a bug in the driver");
             }
             return info;
         }
@@ -358,7 +358,7 @@ final class RemoteCalls implements StorageDriver {
         }
         String expected = childOnly ? "a direct child of " : "a valid path below ";
         throw new DriverProtocolException(name(), action + " " + directory + ": driver " + name()
-                + " returned " + WireErrors.printable(entry) + ", which is not " + expected
+                + " returned \"" + WireErrors.printable(entry) + "\", which is not " + expected
                 + directory + ". This is a bug in the driver");
     }
 

@@ -403,8 +403,8 @@ class DriverFaultTest {
         DriverProtocolException e = assertThrows(DriverProtocolException.class,
                 () -> client.list("/dir"));
 
-        assertMessageContains("List /dir: driver faultdriver returned " + entry
-                + ", which is not a direct child of /dir. This is a bug in the driver", e);
+        assertMessageContains("List /dir: driver faultdriver returned \"" + entry
+                + "\", which is not a direct child of /dir. This is a bug in the driver", e);
         assertEquals(List.of(entry), client.unchecked().list("/dir"), "unchecked entries");
         assertClientWorks(client, "/after-foreign-list");
     }
@@ -416,8 +416,8 @@ class DriverFaultTest {
         DriverProtocolException e = assertThrows(DriverProtocolException.class,
                 () -> client.list("/"));
 
-        assertMessageContains("List /: driver faultdriver returned /a/b, which is not a direct "
-                + "child of /", e);
+        assertMessageContains("List /: driver faultdriver returned \"/a/b\", which is not a "
+                + "direct child of /", e);
     }
 
     @Test
@@ -434,7 +434,7 @@ class DriverFaultTest {
         DriverProtocolException e = assertThrows(DriverProtocolException.class,
                 () -> client.stat("/x"));
 
-        assertMessageContains("Stat /x: driver faultdriver returned the metadata of /other "
+        assertMessageContains("Stat /x: driver faultdriver returned the metadata of \"/other\" "
                 + "instead of the requested path. This is a bug in the driver", e);
         assertEquals("/other", client.unchecked().stat("/x").path(), "unchecked path");
     }
@@ -451,8 +451,8 @@ class DriverFaultTest {
                     return WalkVisitor.Decision.CONTINUE;
                 }));
 
-        assertMessageContains("Walk /dir: driver faultdriver returned " + entry
-                + ", which is not a valid path below /dir. This is a bug in the driver", e);
+        assertMessageContains("Walk /dir: driver faultdriver returned \"" + entry
+                + "\", which is not a valid path below /dir. This is a bug in the driver", e);
         assertEquals(List.of(), visited, "entries visited");
     }
 
