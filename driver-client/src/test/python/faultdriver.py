@@ -671,7 +671,7 @@ class Driver:
             write_message(stream, ok())
             stream.close_write()
         elif fault == "no-fin":
-            # Answer without ever sending FIN on the stream.
+            # Respond without ever sending FIN on the stream.
             self.op_Stat(stream, request)
         elif fault == "early-ok":
             # Accept before reading the content, then read it, as a buggy driver might.

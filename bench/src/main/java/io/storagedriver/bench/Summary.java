@@ -336,7 +336,7 @@ final class Summary {
         return String.format(Locale.ROOT, "%,." + decimals + "f", value);
     }
 
-    /** Returns the ratio cell of a baseline row: 1 if it ran. */
+    /** Returns the ratio cell of a baseline row, which is 1 if the row ran. */
     private static String baselineRatio(boolean ran) {
         return ran ? "1" : "not run";
     }

@@ -170,7 +170,7 @@ public final class DriverClient implements StorageDriver, AutoCloseable {
     /**
      * Returns a view of this driver that sends requests exactly as given, without checking paths
      * and offsets first, so that a test can see how the driver itself answers bad input. It also
-     * returns the paths in {@code list}, {@code walk} and {@code stat} answers as the driver sent
+     * returns the paths in {@code list}, {@code walk} and {@code stat} responses as the driver sent
      * them, where this client rejects paths that the request did not ask for.
      */
     public StorageDriver unchecked() {

@@ -35,8 +35,8 @@ import java.util.Objects;
 /**
  * The operations of {@link StorageDriver} as calls over the session, one stream per call. With
  * {@code validate} the paths and offsets are checked before anything is sent, and the paths in
- * answers must be those the request asked for. Without it requests go out exactly as given and
- * answers come back as sent.
+ * responses must be those that the request named. Without it requests go out exactly as given
+ * and responses come back as sent.
  */
 final class RemoteCalls implements StorageDriver {
     /** The maximum bytes of a line of {@code List} or {@code Walk} content, as of a message. */
@@ -167,6 +167,7 @@ final class RemoteCalls implements StorageDriver {
         try (Call call = open(Operation.LIST, path)) {
             return call.run(() -> {
                 call.request(request(Operation.LIST, path));
+                String prefix = childPrefix(path);
                 List<String> children = new ArrayList<>();
                 long[] bytes = {0};
                 call.readLines((line, lineBytes) -> {
@@ -179,7 +180,7 @@ final class RemoteCalls implements StorageDriver {
                         throw listTooLarge(path, "more than " + listLimits.maxBytes()
                                 + " bytes of paths", "maxListBytes");
                     }
-                    checkBelow("List", path, line, true);
+                    checkBelow("List", path, prefix, line, true);
                     children.add(line);
                 });
                 return children;
@@ -256,10 +257,11 @@ final class RemoteCalls implements StorageDriver {
         try (Call call = open(Operation.WALK, path)) {
             call.run(() -> {
                 call.request(request(Operation.WALK, path));
+                String prefix = childPrefix(path);
                 String[] skipBelow = {null};
                 call.readLines((line, lineBytes) -> {
                     FileInfo entry = fileInfo(parseLine(line), null);
-                    checkBelow("Walk", path, entry.path(), false);
+                    checkBelow("Walk", path, prefix, entry.path(), false);
                     if (skipBelow[0] != null && entry.path().startsWith(skipBelow[0])) {
                         return;
                     }
@@ -341,16 +343,22 @@ final class RemoteCalls implements StorageDriver {
         }
     }
 
+    /** Returns the start that every path below {@code directory} shares. */
+    private static String childPrefix(String directory) {
+        return directory.equals("/") ? "/" : directory + "/";
+    }
+
     /**
-     * Rejects a path in a {@code List} or {@code Walk} answer that is not below {@code directory},
-     * or for {@code List} not a direct child of it, because callers build on such paths. Only
-     * with {@code validate}.
+     * Rejects a path in a {@code List} or {@code Walk} response that is not below {@code
+     * directory}, or for {@code List} not a direct child of it, because callers build on such
+     * paths. {@code prefix} is the {@link #childPrefix} of {@code directory}. Only with {@code
+     * validate}.
      */
-    private void checkBelow(String action, String directory, String entry, boolean childOnly) {
+    private void checkBelow(String action, String directory, String prefix, String entry,
+            boolean childOnly) {
         if (!validate) {
             return;
         }
-        String prefix = directory.equals("/") ? "/" : directory + "/";
         boolean below = entry.startsWith(prefix) && entry.length() > prefix.length()
                 && StoragePaths.isValid(entry);
         if (below && (!childOnly || entry.indexOf('/', prefix.length()) < 0)) {
@@ -642,7 +650,7 @@ final class RemoteCalls implements StorageDriver {
 
         /**
          * Rejects an ok response that arrived before the content's 0 chunk was sent. A driver may
-         * answer early only with an error, because until it reads the 0 chunk it cannot know
+         * respond early only with an error, because until it reads the 0 chunk it cannot know
          * that it stored the whole content. Only with {@code validate}.
          *
          * <p>NOTE: an early ok is seen only if it arrived before the 0 chunk was sent, which is

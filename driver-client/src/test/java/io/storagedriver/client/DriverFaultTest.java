@@ -472,7 +472,7 @@ class DriverFaultTest {
     @Test
     void putContentAnsweredOkEarlyIsProtocolError() throws IOException {
         start("early-ok", Map.of(), CALL_TIMEOUT);
-        // Larger than the driver's receive window, so the answer arrives before the content ends.
+        // Larger than the driver's receive window, so the response arrives before the content ends.
         byte[] content = new byte[4 * 1024 * 1024];
 
         DriverProtocolException e = assertThrows(DriverProtocolException.class,

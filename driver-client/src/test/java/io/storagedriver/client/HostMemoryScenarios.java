@@ -129,7 +129,7 @@ public final class HostMemoryScenarios {
         check(!HostResources.isAlive(pid), "the stuck driver " + pid + " is alive after close");
     }
 
-    /** Each call's stream stayed in the session, with its receive buffer, until the peer's FIN. */
+    /** Makes calls to a driver that never sends FIN, whose finished streams must not pile up. */
     private static void answersWithoutFin(Path directory, int calls) throws Exception {
         try (DriverClient client = start(directory, "no-fin", Map.of(), CALL_TIMEOUT)) {
             for (int i = 0; i < calls; i++) {

@@ -152,11 +152,7 @@ public final class YamuxStream implements Closeable {
             lock.unlock();
         }
         session.sendFin(this);
-        if (bothClosed) {
-            session.removeStream(this);
-        } else if (awaitsPeerFin) {
-            session.awaitPeerFin(this);
-        }
+        afterLocalClose(bothClosed, awaitsPeerFin);
     }
 
     /**
@@ -553,11 +549,7 @@ public final class YamuxStream implements Closeable {
         if (windowDelta > 0) {
             sendWindowUpdateQuietly(windowDelta);
         }
-        if (bothClosed) {
-            session.removeStream(this);
-        } else if (awaitsPeerFin) {
-            session.awaitPeerFin(this);
-        }
+        afterLocalClose(bothClosed, awaitsPeerFin);
     }
 
     /**
@@ -630,6 +622,14 @@ public final class YamuxStream implements Closeable {
         } finally {
             lock.unlock();
         }
+        afterLocalClose(bothClosed, awaitsPeerFin);
+    }
+
+    /**
+     * Drops the stream from the session once both sides have closed it, or notes that only the
+     * peer's FIN is missing. Called without {@link #lock}, after a local close.
+     */
+    private void afterLocalClose(boolean bothClosed, boolean awaitsPeerFin) {
         if (bothClosed) {
             session.removeStream(this);
         } else if (awaitsPeerFin) {
